@@ -1,0 +1,25 @@
+/** One table of CLI subcommands; each area registers its own from its own module. */
+export interface Subcommand {
+  /** e.g. "synth" or "hq serve" */
+  name: string;
+  summary: string;
+  /** Loaded lazily so `loupe --help` does not load onnxruntime, sharp or sqlite. */
+  load: () => Promise<{ run: (argv: string[]) => Promise<number | void> }>;
+}
+
+export const subcommands: Subcommand[] = [
+  { name: 'synth', summary: 'render labelled synthetic diamonds (models/synth)', load: () => import('../../models/synth/cli.ts') },
+  { name: 'synth sheet', summary: 'render the contact sheet PNG', load: () => import('../../models/synth/contact-sheet-cli.ts') },
+];
+
+/** Longest matching name wins, so "hq serve" beats "hq". */
+export function findSubcommand(argv: string[]): { command: Subcommand; rest: string[] } | undefined {
+  let best: { command: Subcommand; rest: string[] } | undefined;
+  for (const command of subcommands) {
+    const words = command.name.split(' ');
+    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.command.name.split(' ').length)) {
+      best = { command, rest: argv.slice(words.length) };
+    }
+  }
+  return best;
+}
