@@ -1,0 +1,39 @@
+/** ed25519 signatures over the canonical JSON of a record without its `signature` member. */
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { canonicalJson } from './canonical-json.ts';
+import { gradeRecordV1Schema, type GradeRecordV1, type UnsignedGradeRecord } from './record.ts';
+
+export interface SigningKey {
+  keyId: string;
+  privateKey: KeyObject;
+}
+
+export function signRecord(unsigned: UnsignedGradeRecord, key: SigningKey): GradeRecordV1 {
+  const value = sign(null, Buffer.from(canonicalJson(unsigned)), key.privateKey).toString('base64');
+  return { ...unsigned, signature: { alg: 'ed25519', keyId: key.keyId, value } };
+}
+
+export type VerifyResult = { ok: true } | { ok: false; code: 'RECORD_MALFORMED' | 'SIGNATURE_KEY_MISMATCH' | 'SIGNATURE_INVALID'; reason: string };
+
+/**
+ * Checks a record's shape and its signature against a public key (KeyObject or PEM).
+ * `expectedKeyId`, when given, must match the record's keyId.
+ */
+export function verifyRecord(record: unknown, publicKey: KeyObject | string, expectedKeyId?: string): VerifyResult {
+  const parsed = gradeRecordV1Schema.safeParse(record);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, code: 'RECORD_MALFORMED', reason: `${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
+  }
+  const { signature, ...unsigned } = parsed.data;
+  if (expectedKeyId !== undefined && signature.keyId !== expectedKeyId) {
+    return { ok: false, code: 'SIGNATURE_KEY_MISMATCH', reason: `signed by key ${signature.keyId}, expected ${expectedKeyId}` };
+  }
+  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
+  const good = verify(null, Buffer.from(canonicalJson(unsigned)), key, Buffer.from(signature.value, 'base64'));
+  return good ? { ok: true } : { ok: false, code: 'SIGNATURE_INVALID', reason: 'the signature does not match the record' };
+}
+
+export function privateKeyFromPem(pem: string): KeyObject {
+  return createPrivateKey(pem);
+}
