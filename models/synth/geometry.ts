@@ -225,6 +225,6 @@ export function tradeFormulaCarat(diameterMm: number, depthMm: number): number {
 
 /** Diameter that gives the wanted carat at these proportions (carat scales with D³). */
 export function diameterForCarat(p: Omit<Proportions, 'diameterMm'>, carat: number): number {
-  const unit = meshCarat(buildMesh({ ...p, diameterMm: 1 }), 160);
+  const unit = meshCarat(buildMesh({ ...p, diameterMm: 1 }), 120);
   return Math.cbrt(carat / unit);
 }
