@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { CLARITY_TABLE, sampleInclusions } from '../../models/synth/clarity.ts';
+import { STANDARD_PROPORTIONS, buildMesh, containsPoint } from '../../models/synth/geometry.ts';
+import { CLARITY_GRADES } from '../../models/synth/grades.ts';
+import { createRng } from '../../models/synth/rng.ts';
+import { luminance, meanOverStone, renderIdeal } from './helpers.ts';
+
+describe('clarity', () => {
+  const mesh = buildMesh(STANDARD_PROPORTIONS);
+
+  it('an FL stone has no inclusions', () => {
+    expect(CLARITY_TABLE.FL).toHaveLength(0);
+    const rng = createRng(1);
+    for (let i = 0; i < 50; i++) expect(sampleInclusions('FL', mesh, rng)).toHaveLength(0);
+  });
+
+  it('the inclusion load (count × size) rises with every step of the scale', () => {
+    const rng = createRng(2);
+    const load = CLARITY_GRADES.map((grade) => {
+      let total = 0;
+      for (let i = 0; i < 40; i++) total += sampleInclusions(grade, mesh, rng).reduce((sum, inc) => sum + inc.radius ** 2 * inc.opacity, 0);
+      return total;
+    });
+    for (let i = 1; i < load.length; i++) expect(load[i]).toBeGreaterThan(load[i - 1]);
+  });
+
+  it('places every inclusion inside the stone', () => {
+    const rng = createRng(3);
+    for (const grade of CLARITY_GRADES) {
+      for (const inc of sampleInclusions(grade, mesh, rng)) {
+        if (inc.kind === 'cloud') continue; // cloud pinpoints scatter around a centre that is inside
+        expect(containsPoint(mesh, inc.x, inc.y, inc.z)).toBe(true);
+      }
+    }
+  });
+
+  it('inclusions change the image: an I3 stone is darker than the same FL stone', () => {
+    const fl = meanOverStone(renderIdeal({ clarity: 'FL' }), luminance);
+    const i3 = meanOverStone(renderIdeal({ clarity: 'I3' }), luminance);
+    expect(fl - i3).toBeGreaterThan(10);
+  });
+});
