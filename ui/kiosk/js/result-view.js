@@ -20,7 +20,7 @@ function show(which) {
 }
 
 /** @param {string} label @param {HeadGrade} head */
-function headRow(label, head) {
+function headTile(label, head) {
   const referred = head.grade === REFER;
   const { word, level } = confidenceWord(head.confidence);
   const percent = confidencePercent(head.confidence);
@@ -34,8 +34,8 @@ function headRow(label, head) {
         el('span', { className: 'refer-word', text: REFER_TEXT }),
         el('span', { className: 'top-guess', text: `best guess ${head.top}` }),
       ])
-    : el('div', { className: 'grade-value', text: head.grade, attrs: { 'data-head': label.toLowerCase() } });
-  return el('div', { className: 'grade-row', attrs: { 'data-referred': String(referred) } }, [
+    : el('div', { className: 'grade-value', text: head.grade, attrs: { 'data-head': label.toLowerCase(), 'data-long': String(head.grade.length > 4) } });
+  return el('div', { className: 'grade-tile', attrs: { 'data-referred': String(referred) } }, [
     el('div', { className: 'grade-label', text: label }),
     value,
     el('div', { className: 'confidence' }, [el('span', { className: 'confidence-word', text: word, attrs: { 'data-level': level } }), bar]),
@@ -43,8 +43,8 @@ function headRow(label, head) {
 }
 
 /** @param {GradeRecord} record */
-function caratRow(record) {
-  return el('div', { className: 'grade-row' }, [
+function caratTile(record) {
+  return el('div', { className: 'grade-tile' }, [
     el('div', { className: 'grade-label', text: 'Carat' }),
     el('div', { className: 'grade-value', text: formatCarat(record.carat.value), attrs: { 'data-head': 'carat' } }),
     el('div', { className: 'confidence' }, [el('span', { className: 'carat-basis', text: caratBasis(record.carat) })]),
@@ -57,14 +57,14 @@ export function showRecord(record) {
   const children = [
     el('header', { className: 'card-header' }, [
       el('h2', { className: 'card-title', text: 'Grade' }),
-      el('span', { className: 'card-meta', text: `${formatTime(record.createdAt)} · ${record.modelVersion}` }),
+      el('span', { className: 'card-meta', text: `${formatTime(record.createdAt)} · ${record.modelVersion} · record ${record.id.slice(0, 8)}…${record.id.slice(-4)}` }),
     ]),
   ];
   if (needsGemologist(record)) {
     children.push(el('p', { className: 'refer-banner', attrs: { role: 'alert' }, text: `${REFER_TEXT}: the machine is not sure of every grade.` }));
   }
-  children.push(...HEADS.map(([name, label]) => headRow(label, record.grades[name])), caratRow(record));
-  children.push(el('p', { className: 'card-id', text: `Record ${record.id}` }));
+  const tiles = [...HEADS.map(([name, label]) => headTile(label, record.grades[name])), caratTile(record)];
+  children.push(el('div', { className: 'grade-tiles' }, tiles));
   card.dataset.recordId = record.id;
   card.replaceChildren(...children);
   show('card');
