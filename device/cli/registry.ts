@@ -10,6 +10,9 @@ export interface Subcommand {
 export const subcommands: Subcommand[] = [
   { name: 'synth', summary: 'render labelled synthetic diamonds (models/synth)', load: () => import('../../models/synth/cli.ts') },
   { name: 'synth sheet', summary: 'render the contact sheet PNG', load: () => import('../../models/synth/contact-sheet-cli.ts') },
+  { name: 'hq serve', summary: 'run an HQ ingest worker (cloud-sync/hq)', load: () => import('../../cloud-sync/hq/cli/serve.ts') },
+  { name: 'hq devices', summary: 'list devices with status and backlog', load: () => import('../../cloud-sync/hq/cli/devices.ts') },
+  { name: 'hq grades', summary: 'list grades HQ holds for a store (--store S)', load: () => import('../../cloud-sync/hq/cli/grades.ts') },
 ];
 
 /** Longest matching name wins, so "hq serve" beats "hq". */

@@ -1,0 +1,82 @@
+/** The HQ store: one interface, a SQLite and a PostgreSQL implementation, one shared test suite. */
+import type { GradeRecordV1 } from '../../../device/grading/record.ts';
+import type { AcceptedRecord, DeviceStatusV1, RejectedRecord } from '../../protocol/index.ts';
+
+export interface BatchToCommit {
+  batchId: string;
+  storeId: string;
+  deviceId: string;
+  records: AcceptedRecord[];
+  receivedAt: string;
+}
+
+export interface CommitResult {
+  /** Ids now durably in the store: newly inserted or already there with the same content. */
+  committed: string[];
+  /** Ids already in the store with different content: the first commit stands. */
+  rejected: RejectedRecord[];
+  inserted: number;
+  duplicates: number;
+}
+
+export interface DeviceSummary {
+  storeId: string;
+  deviceId: string;
+  state: 'online' | 'offline' | null;
+  statusAt: string | null;
+  backlog: number | null;
+  oldestUnsentAgeS: number | null;
+  modelVersion: string | null;
+  statusReason: string | null;
+  lastBatchAt: string | null;
+  lastSeq: number | null;
+  gradesCount: number;
+}
+
+export interface HqGradeRow {
+  ingestSeq: number;
+  id: string;
+  storeId: string;
+  deviceId: string;
+  deviceSeq: number;
+  createdAt: string;
+  modelVersion: string;
+  colour: string;
+  clarity: string;
+  cut: string;
+  carat: number;
+  batchId: string;
+  ingestedAt: string;
+  record: GradeRecordV1;
+}
+
+export interface GradeQuery {
+  storeId?: string;
+  deviceId?: string;
+  /** Default 100, at most 100,000. */
+  limit?: number;
+  /** "device": by store, device and device sequence (the device's order); "ingest": HQ commit order. */
+  order?: 'device' | 'ingest';
+}
+
+export interface HqStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Connects and applies the numbered migrations. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** Upserts by record id in one transaction; resolves only after the commit. */
+  commitBatch(batch: BatchToCommit): Promise<CommitResult>;
+  /** Keeps the newest status per device (by its `at`); false when an older one arrived late. */
+  recordStatus(status: DeviceStatusV1): Promise<boolean>;
+  listDevices(): Promise<DeviceSummary[]>;
+  listGrades(query?: GradeQuery): Promise<HqGradeRow[]>;
+  countGrades(query?: { storeId?: string; deviceId?: string }): Promise<number>;
+  /** "ok", or what the database found wrong. */
+  integrityCheck(): Promise<string>;
+}
+
+export const MAX_GRADE_QUERY = 100_000;
+
+export function clampLimit(limit: number | undefined): number {
+  return Math.min(Math.max(1, Math.floor(limit ?? 100)), MAX_GRADE_QUERY);
+}

@@ -1,0 +1,61 @@
+/**
+ * Errors of the sync protocol. Each carries a stable code a person can look up and, where one
+ * applies, the MQTT 5 reason code (OASIS MQTT 5.0 §2.4) that the PUBACK or log reports.
+ */
+export const MqttReasonCode = {
+  Success: 0x00,
+  NoMatchingSubscribers: 0x10,
+  UnspecifiedError: 0x80,
+  ImplementationSpecificError: 0x83,
+  NotAuthorized: 0x87,
+  TopicNameInvalid: 0x90,
+  PacketTooLarge: 0x95,
+  QuotaExceeded: 0x97,
+  PayloadFormatInvalid: 0x99,
+} as const;
+export type MqttReasonCode = (typeof MqttReasonCode)[keyof typeof MqttReasonCode];
+
+export type SyncErrorCode =
+  | 'PAYLOAD_EMPTY'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'PAYLOAD_NOT_JSON'
+  | 'PAYLOAD_INVALID'
+  | 'TOPIC_UNKNOWN'
+  | 'TOPIC_MISMATCH'
+  | 'CORRELATION_MISMATCH'
+  | 'RECORD_INVALID'
+  | 'RECORD_DEVICE_MISMATCH'
+  | 'RECORD_CONFLICT'
+  | 'HQ_STORE_FAILED'
+  | 'BROKER_TIMEOUT'
+  | 'BROKER_UNREACHABLE'
+  | 'CONFIG_INVALID';
+
+const defaultReasonCode: Record<SyncErrorCode, MqttReasonCode> = {
+  PAYLOAD_EMPTY: MqttReasonCode.PayloadFormatInvalid,
+  PAYLOAD_TOO_LARGE: MqttReasonCode.PacketTooLarge,
+  PAYLOAD_NOT_JSON: MqttReasonCode.PayloadFormatInvalid,
+  PAYLOAD_INVALID: MqttReasonCode.PayloadFormatInvalid,
+  TOPIC_UNKNOWN: MqttReasonCode.TopicNameInvalid,
+  TOPIC_MISMATCH: MqttReasonCode.NotAuthorized,
+  CORRELATION_MISMATCH: MqttReasonCode.PayloadFormatInvalid,
+  RECORD_INVALID: MqttReasonCode.PayloadFormatInvalid,
+  RECORD_DEVICE_MISMATCH: MqttReasonCode.NotAuthorized,
+  RECORD_CONFLICT: MqttReasonCode.ImplementationSpecificError,
+  HQ_STORE_FAILED: MqttReasonCode.UnspecifiedError,
+  BROKER_TIMEOUT: MqttReasonCode.UnspecifiedError,
+  BROKER_UNREACHABLE: MqttReasonCode.UnspecifiedError,
+  CONFIG_INVALID: MqttReasonCode.UnspecifiedError,
+};
+
+export class SyncError extends Error {
+  readonly code: SyncErrorCode;
+  readonly reasonCode: MqttReasonCode;
+
+  constructor(code: SyncErrorCode, message: string, reasonCode: MqttReasonCode = defaultReasonCode[code]) {
+    super(message);
+    this.name = 'SyncError';
+    this.code = code;
+    this.reasonCode = reasonCode;
+  }
+}
