@@ -1,0 +1,1 @@
+"""Loupe's reference grading model: data, network, training, INT8 export, calibration, release."""

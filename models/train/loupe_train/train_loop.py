@@ -1,0 +1,152 @@
+"""Multi-head training with a log line per epoch per head and a progress display.
+
+Loss = Σ_head weight × cross-entropy + proportions_weight × smooth-L1 on the standardised
+proportions (rows without proportions are masked out). AdamW, linear warm-up then cosine decay.
+The weights of the epoch with the best mean validation exact accuracy are kept.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .batches import EpochBatches, to_input
+from .dataset import Dataset
+from .grades import HEAD_NAMES
+from .metrics import exact_accuracy, within_one_accuracy
+from .progress import Progress
+
+
+@dataclass
+class TrainConfig:
+    input_size: int = 128
+    epochs: int = 12
+    batch_size: int = 64
+    lr: float = 3e-3
+    weight_decay: float = 5e-4
+    warmup_epochs: float = 0.5
+    jitter: float = 0.03
+    seed: int = 1
+    head_weights: dict = field(default_factory=lambda: {"colour": 1.0, "clarity": 1.0, "cut": 1.0})
+    proportions_weight: float = 0.5
+    time_budget_s: float | None = None  # stop after the epoch that crosses it
+    images_per_epoch: int | None = None  # a subset per epoch (baseline)
+
+
+def proportion_stats(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    values = dataset.proportions
+    mean = np.nanmean(values, axis=0)
+    std = np.nanstd(values, axis=0)
+    if not np.all(np.isfinite(mean)):
+        return np.zeros(values.shape[1], np.float32), np.ones(values.shape[1], np.float32)
+    return mean.astype(np.float32), np.maximum(std, 1e-6).astype(np.float32)
+
+
+def predict(model: nn.Module, inputs: torch.Tensor, batch_size: int = 256) -> list:
+    """Outputs of `model` over a prepared input tensor, as numpy arrays per output."""
+    model.eval()
+    chunks = []
+    with torch.no_grad():
+        for start in range(0, len(inputs), batch_size):
+            chunks.append([o.float().numpy() for o in model(inputs[start:start + batch_size])])
+    return [np.concatenate([c[k] for c in chunks]) for k in range(len(chunks[0]))]
+
+
+def head_report(logits: list, labels: np.ndarray) -> dict:
+    report = {}
+    for k, head in enumerate(HEAD_NAMES):
+        true = torch.from_numpy(labels[:, k])
+        out = torch.from_numpy(logits[k])
+        predicted = out.argmax(1).numpy()
+        report[head] = {"loss": float(F.cross_entropy(out, true)), "exact": exact_accuracy(predicted, labels[:, k]),
+                        "within_one": within_one_accuracy(predicted, labels[:, k])}
+    return report
+
+
+def _lr_at(step: int, total: int, warmup: int, peak: float) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return peak * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def train(model: nn.Module, train_set: Dataset, val_inputs: torch.Tensor, val_labels: np.ndarray, config: TrainConfig,
+          log=print, label: str = "train") -> tuple[nn.Module, list]:
+    """Trains in place; returns the best-epoch model (a copy) and the per-epoch history."""
+    torch.manual_seed(config.seed)
+    model = model.to(memory_format=torch.channels_last)
+    has_proportions = len(model(val_inputs[:2])) > len(HEAD_NAMES)
+    p_mean, p_std = proportion_stats(train_set)
+    p_mean_t, p_std_t = torch.from_numpy(p_mean), torch.from_numpy(p_std)
+    decay = [p for n, p in model.named_parameters() if p.ndim > 1]
+    no_decay = [p for n, p in model.named_parameters() if p.ndim <= 1]
+    optimiser = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=config.lr)
+    per_epoch = math.ceil((config.images_per_epoch or len(train_set)) / config.batch_size)
+    total_steps, warmup = per_epoch * config.epochs, max(1, int(per_epoch * config.warmup_epochs))
+    history, best, best_score, step, started = [], None, -1.0, 0, time.time()
+    log(f"[{label}] {len(train_set)} training images, {len(val_labels)} validation, {per_epoch} steps/epoch, "
+        f"config {json.dumps(asdict(config))}")
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        batches = EpochBatches(train_set, config.input_size, config.batch_size, config.seed * 1000 + epoch,
+                               config.jitter, config.images_per_epoch)
+        progress = Progress(f"[{label}] epoch {epoch}/{config.epochs}", len(batches.order))
+        sums = {h: [0.0, 0, 0] for h in HEAD_NAMES}
+        seen, prop_loss_sum, epoch_started = 0, 0.0, time.time()
+        for inputs, labels, proportions in batches:
+            for group in optimiser.param_groups:
+                group["lr"] = _lr_at(step, total_steps, warmup, config.lr)
+            outputs = model(inputs)
+            loss = torch.zeros(())
+            for k, head in enumerate(HEAD_NAMES):
+                head_loss = F.cross_entropy(outputs[k], labels[:, k])
+                loss = loss + config.head_weights.get(head, 1.0) * head_loss
+                predicted = outputs[k].detach().argmax(1)
+                sums[head][0] += float(head_loss) * len(labels)
+                sums[head][1] += int((predicted == labels[:, k]).sum())
+                sums[head][2] += int(((predicted - labels[:, k]).abs() <= 1).sum())
+            if has_proportions:
+                mask = torch.isfinite(proportions).all(dim=1)
+                if mask.any():
+                    target = (proportions[mask] - p_mean_t) / p_std_t
+                    prop_loss = F.smooth_l1_loss(outputs[len(HEAD_NAMES)][mask], target)
+                    loss = loss + config.proportions_weight * prop_loss
+                    prop_loss_sum += float(prop_loss) * int(mask.sum())
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            step += 1
+            seen += len(labels)
+            progress.step(len(labels), f"loss {float(loss):.3f}")
+        progress.done()
+        val_outputs = predict(model, val_inputs)
+        val = head_report(val_outputs, val_labels)
+        entry = {"epoch": epoch, "seconds": round(time.time() - epoch_started, 1),
+                 "train": {h: {"loss": s[0] / seen, "exact": s[1] / seen, "within_one": s[2] / seen} for h, s in sums.items()},
+                 "val": val}
+        if has_proportions:
+            entry["train"]["proportions_loss"] = prop_loss_sum / max(1, seen)
+        history.append(entry)
+        for head in HEAD_NAMES:
+            t, v = entry["train"][head], val[head]
+            log(f"[{label}] epoch {epoch:2d} {head:8s} train loss {t['loss']:.3f} exact {t['exact']:.3f} within-1 {t['within_one']:.3f}"
+                f" | val loss {v['loss']:.3f} exact {v['exact']:.3f} within-1 {v['within_one']:.3f}")
+        score = float(np.mean([val[h]["exact"] for h in HEAD_NAMES]))
+        log(f"[{label}] epoch {epoch:2d} done in {entry['seconds']:.0f} s, mean val exact {score:.3f}"
+            + (f", proportions loss {entry['train']['proportions_loss']:.3f}" if has_proportions else ""))
+        if score > best_score:
+            best_score, best = score, copy.deepcopy(model)
+        if config.time_budget_s is not None and time.time() - started > config.time_budget_s:
+            log(f"[{label}] time budget of {config.time_budget_s:.0f} s reached after epoch {epoch}")
+            break
+    sys.stdout.flush()
+    return best.eval(), history

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds a model release (npm run train). Training is a build step, never a test dependency.
+#
+#   bash models/train/train.sh            # the release from the full render sets (train seed 1, val seed 2, test seed 3)
+#   bash models/train/train.sh smoke      # a quick end-to-end release from models/datasets/dev-small
+#   bash models/train/train.sh real --train DIR --val DIR [--test DIR] --version X.Y.Z [--out DIR]
+#                                         # real photographs + labels.csv (see docs/model.md)
+# Any further arguments go to the trainer (python3 -m loupe_train.pipeline --help).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+PYTHON=${LOUPE_PYTHON:-/usr/bin/python3}
+DATA="$here/../datasets"
+RELEASES="$here/../release"
+mode="${1:-full}"
+[ $# -gt 0 ] && shift
+
+need_set() {
+  if [ ! -e "$DATA/READY-$1" ]; then
+    echo "train.sh: data set $1 is not ready ($DATA/READY-$1 missing)." >&2
+    echo "  render it with: node bin/loupe.js synth --count N --seed S --size 160 --out models/datasets/$1" >&2
+    exit 2
+  fi
+}
+
+case "$mode" in
+  smoke)
+    need_set dev-small
+    rm -rf out/smoke
+    "$PYTHON" -m loupe_train.split "$DATA/dev-small" out/smoke --fractions 0.7,0.15,0.15
+    exec "$PYTHON" -m loupe_train.pipeline --train out/smoke/train --val out/smoke/val --test out/smoke/test \
+      --out "$RELEASES/loupe-rb-0.0.1" --work out/smoke-work --version 0.0.1 --epochs 10 \
+      --baseline-budget-s 60 --baseline-images 500 --baseline-eval-images 150 \
+      --data-description "SMOKE RELEASE: dev-small (1000 renders) split 70/15/15; for integration tests only." "$@"
+    ;;
+  full)
+    need_set train; need_set val; need_set test
+    exec "$PYTHON" -m loupe_train.pipeline --train "$DATA/train" --val "$DATA/val" --test "$DATA/test" \
+      --out "$RELEASES/loupe-rb-1.0.0" --work out/full-work --version 1.0.0 \
+      --data-description "Renders from models/synth at 160 px: train seed 1, validation seed 2, test seed 3." "$@"
+    ;;
+  real)
+    exec "$PYTHON" -m loupe_train.pipeline --trained-on real --work out/real-work "$@"
+    ;;
+  *)
+    echo "usage: train.sh [full|smoke|real] [trainer options]" >&2
+    exit 64
+    ;;
+esac
