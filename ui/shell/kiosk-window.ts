@@ -1,5 +1,5 @@
 /** The one full-screen kiosk window, locked to the daemon's origin, reloading itself when it must. */
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, screen } from 'electron';
 import { kioskWebPreferences } from './security-policy.ts';
 import type { ShellConfig } from './shell-config.ts';
 
@@ -7,7 +7,11 @@ const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 10_000;
 
 export function createKioskWindow(config: ShellConfig, preloadPath: string, log: (line: string) => void): BrowserWindow {
+  // On a bare X server (no window manager) kiosk/fullscreen is not honoured and Chromium shrinks
+  // a screen-sized window by 1 px; one pixel larger at 0,0 covers the screen (see launch-kiosk.sh).
+  const { bounds } = screen.getPrimaryDisplay();
   const window = new BrowserWindow({
+    ...(config.dev ? {} : { x: bounds.x, y: bounds.y, width: bounds.width + 1, height: bounds.height + 1 }),
     kiosk: !config.dev,
     fullscreen: !config.dev,
     autoHideMenuBar: true,

@@ -6,7 +6,8 @@
 #   ui/shell/launch-kiosk.sh [--url URL] [--wait-s SECONDS] [--dev] [-- BROWSER-ARGS...]
 #
 # Environment: LOUPE_KIOSK_URL, LOUPE_KIOSK_WAIT_S, LOUPE_CHROMIUM (path),
-# LOUPE_KIOSK_PROFILE (chromium profile dir), LOUPE_KIOSK_FORCE_CHROMIUM=1.
+# LOUPE_KIOSK_PROFILE (chromium profile dir), LOUPE_KIOSK_FORCE_CHROMIUM=1,
+# LOUPE_KIOSK_SCREEN=WxH (else read from the X server with xdpyinfo or xrandr).
 set -euo pipefail
 
 url="${LOUPE_KIOSK_URL:-http://127.0.0.1:8080/}"
@@ -56,6 +57,22 @@ find_chromium() {
   return 1
 }
 
+# On a bare X server (no window manager) nobody honours Chromium's fullscreen request, and
+# Chromium shrinks a window of exactly the screen's size by 1 px (so WMs don't maximise it).
+# A window one pixel larger than the screen, at 0,0, covers it; under a WM, --kiosk wins anyway.
+screen_geometry_args() {
+  local size="${LOUPE_KIOSK_SCREEN:-}"
+  if [[ -z "$size" && -n "${DISPLAY:-}" ]]; then
+    if command -v xdpyinfo >/dev/null; then
+      size="$(xdpyinfo 2>/dev/null | awk '/dimensions:/ {print $2; exit}')"
+    elif command -v xrandr >/dev/null; then
+      size="$(xrandr --current 2>/dev/null | sed -n 's/.* current \([0-9]*\) x \([0-9]*\),.*/\1x\2/p' | head -n1)"
+    fi
+  fi
+  [[ "$size" =~ ^([0-9]+)x([0-9]+)$ ]] || return 0
+  printf '%s\n' "--window-position=0,0" "--window-size=$((BASH_REMATCH[1] + 1)),$((BASH_REMATCH[2] + 1))"
+}
+
 wait_for_daemon
 
 if electron="$(electron_binary)"; then
@@ -69,9 +86,10 @@ fi
 chromium="$(find_chromium)" || { echo "launch-kiosk: neither Electron nor chromium is installed" >&2; exit 4; }
 profile="${LOUPE_KIOSK_PROFILE:-${XDG_CACHE_HOME:-$HOME/.cache}/loupe-kiosk}"
 mkdir -p "$profile"
+mapfile -t geometry < <(screen_geometry_args)
 echo "launch-kiosk: Electron binary not found; starting $chromium --kiosk --app=$url"
 exec "$chromium" --kiosk "--app=$url" "--user-data-dir=$profile" \
   --no-first-run --noerrdialogs --disable-session-crashed-bubble --disable-infobars \
   --disable-translate --disable-sync --disable-background-networking --disable-component-update \
   --disable-pinch --overscroll-history-navigation=0 --check-for-update-interval=31536000 \
-  "${browser_args[@]}"
+  "${geometry[@]}" "${browser_args[@]}"
