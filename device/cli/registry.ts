@@ -13,6 +13,7 @@ export const subcommands: Subcommand[] = [
   { name: 'hq serve', summary: 'run an HQ ingest worker (cloud-sync/hq)', load: () => import('../../cloud-sync/hq/cli/serve.ts') },
   { name: 'hq devices', summary: 'list devices with status and backlog', load: () => import('../../cloud-sync/hq/cli/devices.ts') },
   { name: 'hq grades', summary: 'list grades HQ holds for a store (--store S)', load: () => import('../../cloud-sync/hq/cli/grades.ts') },
+  { name: 'calibrate', summary: 'measure mm per pixel from a reference disk on the tray', load: () => import('./calibrate.ts') },
 ];
 
 /** Longest matching name wins, so "hq serve" beats "hq". */

@@ -1,0 +1,100 @@
+/** Binary masks (1 byte per pixel) and the few morphology and labelling steps locate needs. */
+
+export interface Mask {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** Square max (dilate) or min (erode) filter of half-width r, done separably. */
+function squareFilter(mask: Mask, r: number, dilate: boolean): Mask {
+  const { width: W, height: H } = mask;
+  const tmp = new Uint8Array(W * H);
+  const out = new Uint8Array(W * H);
+  const hit = dilate ? 1 : 0;
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      let v = 1 - hit;
+      for (let k = Math.max(0, x - r), end = Math.min(W - 1, x + r); k <= end; k++) {
+        if (mask.data[row + k] === hit) {
+          v = hit;
+          break;
+        }
+      }
+      tmp[row + x] = v;
+    }
+  }
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      let v = 1 - hit;
+      for (let k = Math.max(0, y - r), end = Math.min(H - 1, y + r); k <= end; k++) {
+        if (tmp[k * W + x] === hit) {
+          v = hit;
+          break;
+        }
+      }
+      out[y * W + x] = v;
+    }
+  }
+  return { width: W, height: H, data: out };
+}
+
+/** Closing (dilate then erode) fills gaps narrower than 2r+1 without moving the outline. */
+export function close(mask: Mask, r: number): Mask {
+  return r <= 0 ? mask : squareFilter(squareFilter(mask, r, true), r, false);
+}
+
+export interface Component {
+  label: number;
+  area: number;
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+  sumX: number;
+  sumY: number;
+}
+
+/** 8-connected components by flood fill; labels[] holds 1-based labels, 0 = background. */
+export function labelComponents(mask: Mask): { labels: Int32Array; components: Component[] } {
+  const { width: W, height: H, data } = mask;
+  const labels = new Int32Array(W * H);
+  const components: Component[] = [];
+  const stack = new Int32Array(W * H);
+  for (let start = 0; start < W * H; start++) {
+    if (data[start] === 0 || labels[start] !== 0) continue;
+    const label = components.length + 1;
+    const c: Component = { label, area: 0, minX: W, minY: H, maxX: -1, maxY: -1, sumX: 0, sumY: 0 };
+    let top = 0;
+    stack[top++] = start;
+    labels[start] = label;
+    while (top > 0) {
+      const p = stack[--top];
+      const x = p % W;
+      const y = (p - x) / W;
+      c.area++;
+      c.sumX += x;
+      c.sumY += y;
+      if (x < c.minX) c.minX = x;
+      if (x > c.maxX) c.maxX = x;
+      if (y < c.minY) c.minY = y;
+      if (y > c.maxY) c.maxY = y;
+      for (let dy = -1; dy <= 1; dy++) {
+        const ny = y + dy;
+        if (ny < 0 || ny >= H) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          if (nx < 0 || nx >= W) continue;
+          const q = ny * W + nx;
+          if (data[q] !== 0 && labels[q] === 0) {
+            labels[q] = label;
+            stack[top++] = q;
+          }
+        }
+      }
+    }
+    components.push(c);
+  }
+  return { labels, components };
+}
