@@ -4,7 +4,7 @@
  * with sharp, and encoded like a camera would (JPEG by default). The same stone is returned on
  * every capture until placeNext() (or on every capture, with newStoneEachCapture).
  */
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { createRng, hashSeed, renderStone, sampleStone, type RenderedStone, type StoneLabels } from '../../models/synth/index.ts';
 import { CameraError } from './errors.ts';
 import type { Camera, Frame } from './types.ts';
@@ -162,15 +162,19 @@ export class SyntheticCamera implements Camera {
     const y0 = Math.max(0, top);
     const x1 = Math.min(o.width, left + tileSize);
     const y1 = Math.min(o.height, top + tileSize);
-    let base = sharp({ create: { width: o.width, height: o.height, channels: 3, background: { r: tray[0], g: tray[1], b: tray[2] } } });
+    const layers: OverlayOptions[] = [];
     if (x1 > x0 && y1 > y0) {
       const overlay = await sharp(featheredTile(tile), { raw: { width: tileSize, height: tileSize, channels: 4 } })
         .extract({ left: x0 - left, top: y0 - top, width: x1 - x0, height: y1 - y0 })
         .png({ compressionLevel: 0 })
         .toBuffer();
-      base = sharp(await base.composite([{ input: overlay, left: x0, top: y0 }]).raw().toBuffer(), { raw: { width: o.width, height: o.height, channels: 3 } });
+      layers.push({ input: overlay, left: x0, top: y0 });
     }
-    const raw = await base.removeAlpha().raw().toBuffer();
+    const raw = await sharp({ create: { width: o.width, height: o.height, channels: 3, background: { r: tray[0], g: tray[1], b: tray[2] } } })
+      .composite(layers)
+      .removeAlpha()
+      .raw()
+      .toBuffer();
     const rgb = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
     const encoder = sharp(raw, { raw: { width: o.width, height: o.height, channels: 3 } });
     const data = o.format === 'png' ? await encoder.png().toBuffer() : await encoder.jpeg({ quality: o.jpegQuality, chromaSubsampling: '4:4:4' }).toBuffer();

@@ -5,10 +5,10 @@
 import type { Rgb, RgbImage } from './types.ts';
 
 /**
- * The renderer's tray under the device light box (albedo 0.8 × radiance 0.92, linear, shown
- * in sRGB); used to flatten alpha before there is a frame to measure.
+ * The renderer's tray under the device light box (measured on renders: 213–216 in sRGB; albedo 0.8 × radiance 0.92 through
+ * the sensor model); used to flatten alpha before there is a frame to measure.
  */
-export const DEFAULT_TRAY_COLOUR: Rgb = [222, 222, 222];
+export const DEFAULT_TRAY_COLOUR: Rgb = [215, 215, 215];
 
 /** Width of the border band sampled for the tray colour, as a fraction of the short side. */
 export const TRAY_BORDER_FRACTION = 0.04;
