@@ -57,6 +57,8 @@ export class MqttConnection {
   private failures = 0;
   private currentState: ConnectionState = 'idle';
   private lastErrorMessage: string | undefined;
+  /** PUBACK reason codes by message id: MQTT.js resolves a publish with the PUBLISH packet, not the PUBACK. */
+  private readonly pubackReasons = new Map<number, number>();
 
   constructor(private readonly options: ConnectionOptions) {}
 
@@ -81,7 +83,11 @@ export class MqttConnection {
     const client = this.client;
     if (!client || this.currentState !== 'online') throw new SyncError('BROKER_UNREACHABLE', `not connected to ${this.options.url}`);
     const packet = await withTimeout(client.publishAsync(topic, payload, options), this.options.operationTimeoutMs, `PUBLISH to ${topic}`);
-    return { reasonCode: (packet as { reasonCode?: number } | undefined)?.reasonCode ?? 0 };
+    const messageId = (packet as { messageId?: number } | undefined)?.messageId;
+    if (messageId === undefined) return { reasonCode: 0 };
+    const reasonCode = this.pubackReasons.get(messageId) ?? 0;
+    this.pubackReasons.delete(messageId);
+    return { reasonCode };
   }
 
   /** Publishes without waiting for the PUBACK (from inside a message handler, where awaiting would deadlock). */
@@ -133,11 +139,15 @@ export class MqttConnection {
     if (options.customHandleAcks) clientOptions.customHandleAcks = options.customHandleAcks as IClientOptions['customHandleAcks'];
     const client = mqtt.connect(options.url, clientOptions);
     this.client = client;
+    this.pubackReasons.clear();
     client.on('error', (error) => {
       this.lastErrorMessage = error.message;
       options.logger.debug('mqtt.error', { clientId: options.clientId, message: error.message, code: (error as { code?: unknown }).code });
     });
     client.on('message', (topic, payload, packet) => options.onMessage?.(topic, payload, packet));
+    client.on('packetreceive', (packet) => {
+      if (packet.cmd === 'puback' && packet.messageId !== undefined) this.pubackReasons.set(packet.messageId, packet.reasonCode ?? 0);
+    });
     client.on('close', () => this.onClose(client));
     client.once('connect', (connack) => void this.onConnect(client, connack.sessionPresent ?? false));
   }

@@ -10,6 +10,7 @@ import {
   publishProperties,
   splitBatchRecords,
   topicFilters,
+  type AckV1,
   type GradesBatchV1,
 } from '../../cloud-sync/protocol/index.ts';
 import { makeRecord, testSigningKey } from './helpers/records.ts';
@@ -107,7 +108,7 @@ describe('decodeMessage', () => {
   });
 
   it('decodes an ack and a status', () => {
-    const ack = { schema: 'loupe.sync.ack/v1', batchId: batch([]).batchId, deviceId: 'dev-1', committed: ['a'], rejected: [], hqAt: new Date().toISOString() } as const;
+    const ack: AckV1 = { schema: 'loupe.sync.ack/v1', batchId: batch([]).batchId, deviceId: 'dev-1', committed: ['a'], rejected: [], hqAt: new Date().toISOString() };
     expect(decodeMessage('ack', deviceTopic('ack', address), encodePayload('ack', ack)).ok).toBe(true);
     const status = { schema: 'loupe.sync.status/v1', ...address, state: 'offline', at: new Date().toISOString(), backlog: null, oldestUnsentAgeS: null, modelVersion: null } as const;
     expect(decodeMessage('status', deviceTopic('status', address), encodePayload('status', status)).ok).toBe(true);
