@@ -1,0 +1,102 @@
+/**
+ * Holds the model the daemon grades with, and swaps it without dropping a grade: the new
+ * session is loaded and warmed beside the old one, then replaces it in one assignment. Work
+ * that started on the old session finishes on it; the old session is released after.
+ */
+import { ModelError } from './errors.ts';
+import { OnnxSession, type OnnxSessionOptions } from './onnx-session.ts';
+import { loadRelease } from './release.ts';
+
+interface Slot {
+  session: OnnxSession;
+  inFlight: number;
+  retired: boolean;
+}
+
+export interface ModelHostOptions extends Omit<OnnxSessionOptions, 'release'> {}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  trainedOn: string;
+  provider: string;
+  releaseDir: string;
+}
+
+export class ModelHost {
+  private active: Slot | undefined;
+  private previousDir: string | undefined;
+  private swapping: Promise<unknown> = Promise.resolve();
+  private readonly releasing = new Set<Promise<void>>();
+
+  constructor(private readonly options: ModelHostOptions) {}
+
+  get ready(): boolean {
+    return this.active !== undefined;
+  }
+
+  info(): ModelInfo | undefined {
+    const session = this.active?.session;
+    if (!session) return undefined;
+    const { name, version, trainedOn } = session.manifest;
+    return { name, version, trainedOn, provider: session.provider ?? 'unknown', releaseDir: session.releaseDir };
+  }
+
+  /** The release dir that was active before the last swap (for rollback). */
+  get previousReleaseDir(): string | undefined {
+    return this.previousDir;
+  }
+
+  /**
+   * Loads and warms `releaseDir`, then makes it the active model. On any failure the model in
+   * use stays in use and the error (with its code) is thrown. Swaps run one at a time.
+   */
+  load(releaseDir: string): Promise<ModelInfo> {
+    const next = this.swapping.then(() => this.swapTo(releaseDir));
+    this.swapping = next.catch(() => undefined);
+    return next;
+  }
+
+  private async swapTo(releaseDir: string): Promise<ModelInfo> {
+    const session = new OnnxSession({ ...this.options, release: loadRelease(releaseDir) });
+    await session.load();
+    const old = this.active;
+    this.active = { session, inFlight: 0, retired: false };
+    if (old) {
+      this.previousDir = old.session.releaseDir;
+      old.retired = true;
+      this.releaseIfIdle(old);
+    }
+    return this.info()!;
+  }
+
+  /** Runs `work` with the active session; a swap during `work` does not affect it. */
+  async withSession<T>(work: (session: OnnxSession) => Promise<T>): Promise<T> {
+    const slot = this.active;
+    if (!slot) throw new ModelError('MODEL_NOT_READY', 'no model is loaded yet');
+    slot.inFlight++;
+    try {
+      return await work(slot.session);
+    } finally {
+      slot.inFlight--;
+      this.releaseIfIdle(slot);
+    }
+  }
+
+  private releaseIfIdle(slot: Slot): void {
+    if (!slot.retired || slot.inFlight > 0) return;
+    const done = slot.session.release().finally(() => this.releasing.delete(done));
+    this.releasing.add(done);
+  }
+
+  async stop(): Promise<void> {
+    await this.swapping;
+    const slot = this.active;
+    this.active = undefined;
+    if (slot) {
+      slot.retired = true;
+      this.releaseIfIdle(slot);
+    }
+    await Promise.all(this.releasing);
+  }
+}

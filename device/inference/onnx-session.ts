@@ -1,0 +1,184 @@
+/**
+ * One loaded model: an ONNX Runtime session in its own worker thread, on the first execution
+ * provider that works (TensorRT → CUDA → CPU by default), checked against its manifest, warmed
+ * up at load, and run with a timeout. `runtime: 'web'` runs the same model on onnxruntime-web
+ * (wasm), for the benchmark's comparison.
+ */
+import { Worker } from 'node:worker_threads';
+import { ModelError } from './errors.ts';
+import { checkSessionAgainstManifest } from './session-contract.ts';
+import { withTimeout } from './timeout.ts';
+import type { FromWorker, ProviderAttempt, Runtime, ToWorker } from './worker-protocol.ts';
+import type { ModelManifest } from './manifest.ts';
+import type { ModelRelease } from './release.ts';
+
+export type { ProviderAttempt, Runtime } from './worker-protocol.ts';
+
+export interface OnnxSessionOptions {
+  release: ModelRelease;
+  /** Tried in order; the first that creates a session wins. Ignored for runtime 'web' (wasm). */
+  providers: readonly string[];
+  runTimeoutMs: number;
+  runtime?: Runtime;
+  /** Intra-op threads; default: ONNX Runtime's choice. */
+  threads?: number;
+  warmupRuns?: number;
+  /** Creating a session (and warming it) may take this long. */
+  loadTimeoutMs?: number;
+}
+
+export interface TensorInput {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+export type ModelOutputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
+
+const WORKER_URL = new URL('./ort-worker.mjs', import.meta.url);
+
+interface Pending {
+  resolve: (outputs: ModelOutputs) => void;
+  reject: (error: Error) => void;
+}
+
+export class OnnxSession {
+  private worker: Worker | undefined;
+  private providerInUse: string | undefined;
+  private attemptLog: readonly ProviderAttempt[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private onLoadReply: ((message: FromWorker) => void) | undefined;
+  private onReleased: (() => void) | undefined;
+  private timeouts = 0;
+
+  constructor(private readonly options: OnnxSessionOptions) {}
+
+  get manifest(): ModelManifest {
+    return this.options.release.manifest;
+  }
+
+  get releaseDir(): string {
+    return this.options.release.dir;
+  }
+
+  /** "tensorrt", "cuda", "cpu" or "wasm"; undefined before load. */
+  get provider(): string | undefined {
+    return this.providerInUse;
+  }
+
+  get attempts(): readonly ProviderAttempt[] {
+    return this.attemptLog;
+  }
+
+  get loaded(): boolean {
+    return this.providerInUse !== undefined && this.worker !== undefined;
+  }
+
+  /** Runs that overstayed runTimeoutMs since load (a health signal). */
+  get timedOutRuns(): number {
+    return this.timeouts;
+  }
+
+  async load(): Promise<void> {
+    if (this.worker) return;
+    const runtime = this.options.runtime ?? 'node';
+    const worker = new Worker(WORKER_URL);
+    this.worker = worker;
+    worker.on('message', (message: FromWorker) => this.receive(message));
+    worker.on('error', (error) => this.fail(new ModelError('INFERENCE_FAILED', `the inference worker crashed: ${error.message}`, { cause: error })));
+    worker.on('exit', () => {
+      this.worker = undefined;
+      this.providerInUse = undefined;
+      this.fail(new ModelError('MODEL_NOT_READY', 'the inference worker has stopped'));
+      this.onReleased?.();
+    });
+    const loadTimeoutMs = this.options.loadTimeoutMs ?? 60_000;
+    try {
+      const reply = await withTimeout(
+        new Promise<FromWorker>((resolve) => {
+          this.onLoadReply = resolve;
+          this.post({ type: 'load', runtime, modelBytes: this.options.release.modelBytes, providers: this.options.providers, threads: this.options.threads });
+        }),
+        loadTimeoutMs,
+        () => new ModelError('MODEL_LOAD_FAILED', `loading ${this.manifest.model} took longer than ${loadTimeoutMs} ms`),
+      );
+      if (reply.type === 'load-failed') {
+        this.attemptLog = reply.attempts;
+        const tried = reply.attempts.map((a) => a.provider).join(', ');
+        throw reply.code === 'MODEL_NO_PROVIDER'
+          ? new ModelError('MODEL_NO_PROVIDER', `no execution provider of [${tried}] could load the model (${reply.message}); add "cpu" to model.providers`)
+          : new ModelError('MODEL_LOAD_FAILED', `${this.releaseDir}: ONNX Runtime cannot load ${this.manifest.model}: ${reply.message}`);
+      }
+      if (reply.type !== 'loaded') throw new ModelError('MODEL_LOAD_FAILED', `unexpected reply from the inference worker: ${reply.type}`);
+      this.attemptLog = reply.attempts;
+      checkSessionAgainstManifest(reply, this.manifest);
+      this.providerInUse = reply.provider;
+      await this.warmUp(loadTimeoutMs);
+    } catch (error) {
+      await this.release();
+      throw error;
+    } finally {
+      this.onLoadReply = undefined;
+    }
+  }
+
+  /** The first runs allocate and tune kernels; they get the load timeout, not the run timeout. */
+  private async warmUp(timeoutMs: number): Promise<void> {
+    const size = this.manifest.input.size;
+    for (let i = 0; i < (this.options.warmupRuns ?? 2); i++) await this.run({ data: new Float32Array(3 * size * size), dims: [1, 3, size, size] }, timeoutMs);
+  }
+
+  /**
+   * One inference. Rejects with INFERENCE_TIMEOUT after runTimeoutMs; the abandoned run still
+   * finishes on the worker and its result is dropped.
+   */
+  run(input: TensorInput, timeoutMs = this.options.runTimeoutMs): Promise<ModelOutputs> {
+    if (!this.worker || !this.providerInUse) return Promise.reject(new ModelError('MODEL_NOT_READY', 'the model session is not loaded'));
+    const id = this.nextId++;
+    const data = input.data.slice(); // the caller keeps its tensor; the copy is transferred
+    const result = new Promise<ModelOutputs>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ type: 'run', id, inputName: this.manifest.input.name, data, dims: [...input.dims] }, [data.buffer as ArrayBuffer]);
+    });
+    const ms = timeoutMs;
+    return withTimeout(result, ms, () => {
+      this.pending.delete(id);
+      this.timeouts++;
+      return new ModelError('INFERENCE_TIMEOUT', `inference took longer than ${ms} ms (model.runTimeoutMs)`);
+    });
+  }
+
+  async release(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const stopped = new Promise<void>((resolve) => {
+      this.onReleased = resolve;
+    });
+    this.post({ type: 'release' });
+    // A worker stuck in a native run cannot answer; terminate it after a grace period.
+    await withTimeout(stopped, 5000, () => new Error('release timed out')).catch(() => worker.terminate());
+  }
+
+  private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker?.postMessage(message, transfer);
+  }
+
+  private receive(message: FromWorker): void {
+    if (message.type === 'loaded' || message.type === 'load-failed') {
+      this.onLoadReply?.(message);
+      return;
+    }
+    if (message.type === 'released') return; // the 'exit' event follows
+    const pending = this.pending.get(message.id);
+    if (!pending) return; // timed out earlier
+    this.pending.delete(message.id);
+    if (message.type === 'result') pending.resolve(message.outputs);
+    else pending.reject(new ModelError('INFERENCE_FAILED', `inference failed: ${message.message}`));
+  }
+
+  private fail(error: ModelError): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+    this.onLoadReply?.({ type: 'load-failed', code: 'MODEL_LOAD_FAILED', message: error.message, attempts: [] });
+  }
+}
