@@ -4,7 +4,7 @@
  * it. A PUBACK only means the broker has the batch.
  */
 import type { IPublishPacket } from 'mqtt';
-import type { Outbox } from '../../device/store/outbox.ts';
+import type { Outbox, OutboxEntry } from '../../device/store/outbox.ts';
 import type { SyncSection } from '../../device/config/sync-section.ts';
 import type { SyncLogger } from '../log.ts';
 import {
@@ -123,6 +123,7 @@ export class SyncAgent {
     clearInterval(this.statusTimer);
     await this.connection?.stop(() => this.publishStatus('offline', 'shutdown'));
     this.window.clear();
+    this.lookAhead = [];
   }
 
   /** Call when a grade was committed, to send it without waiting for the next poll. */
@@ -192,24 +193,37 @@ export class SyncAgent {
     }
   }
 
-  private fillWindow(): void {
+  /**
+   * Outbox rows peeked but not yet sent, oldest first. Rows leave the outbox only on an ack, so
+   * a peek returns the in-flight rows again; the look-ahead spreads that re-read over a whole
+   * window of batches instead of paying it per batch.
+   */
+  private lookAhead: OutboxEntry[] = [];
+
+  private refill(): void {
     const { settings, outbox } = this.deps;
+    const limit = this.window.recordCount + this.parked.size + settings.batch.maxRecords * settings.window;
+    this.lookAhead = outbox.peek(limit).filter((e) => !this.window.has(e.recordId) && !this.parked.has(e.recordId));
+  }
+
+  private fillWindow(): void {
+    const { settings } = this.deps;
     const now = this.now();
     for (const [id, parked] of this.parked) if (parked.retryAt <= now) this.parked.delete(id);
     while (this.window.size < settings.window && this.connection?.state === 'online') {
-      const skip = this.window.recordCount + this.parked.size;
-      const entries = outbox.peek(skip + settings.batch.maxRecords).filter((e) => !this.window.has(e.recordId) && !this.parked.has(e.recordId));
-      const planned = planBatch(entries, settings.batch);
+      if (this.lookAhead.length < settings.batch.maxRecords) this.refill();
+      const planned = planBatch(this.lookAhead, settings.batch);
       if (!planned) {
         this.partialSince = undefined;
         return;
       }
-      const full = planned.seqs.length === settings.batch.maxRecords || planned.seqs.length < entries.length;
+      const full = planned.seqs.length === settings.batch.maxRecords || planned.seqs.length < this.lookAhead.length;
       if (!full && settings.batch.lingerMs > 0) {
         this.partialSince ??= now;
         if (now - this.partialSince < settings.batch.lingerMs) return;
       }
       this.partialSince = undefined;
+      this.lookAhead.splice(0, planned.seqs.length);
       const batch = this.window.add(planned, now, ackDeadline(now, settings.ackTimeoutMs, 1));
       this.counters.sentBatches++;
       this.send(batch);

@@ -1,9 +1,9 @@
-/** Signed grade records (docs/INTERFACES.md §3) for the sync tests, built with the real grading code. */
+/** Signed grade records (docs/INTERFACES.md §3) for the sync benchmark and tests, built with the real grading code. */
 import { generateKeyPairSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { signRecord, type SigningKey } from '../../../device/grading/signature.ts';
-import type { GradeRecordV1, UnsignedGradeRecord } from '../../../device/grading/record.ts';
-import { COLOUR_GRADES, CLARITY_GRADES, CUT_GRADES } from '../../../device/grading/scales.ts';
+import { signRecord, type SigningKey } from '../../device/grading/signature.ts';
+import type { GradeRecordV1, UnsignedGradeRecord } from '../../device/grading/record.ts';
+import { COLOUR_GRADES, CLARITY_GRADES, CUT_GRADES } from '../../device/grading/scales.ts';
 
 export function testSigningKey(): SigningKey {
   return { keyId: '0123456789abcdef', privateKey: generateKeyPairSync('ed25519').privateKey };

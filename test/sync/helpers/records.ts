@@ -1,0 +1,1 @@
+export { makeRecord, testSigningKey } from '../../../cloud-sync/bench/synthetic-records.ts';
