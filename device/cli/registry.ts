@@ -14,6 +14,7 @@ export const subcommands: Subcommand[] = [
   { name: 'hq devices', summary: 'list devices with status and backlog', load: () => import('../../cloud-sync/hq/cli/devices.ts') },
   { name: 'hq grades', summary: 'list grades HQ holds for a store (--store S)', load: () => import('../../cloud-sync/hq/cli/grades.ts') },
   { name: 'calibrate', summary: 'measure mm per pixel from a reference disk on the tray', load: () => import('./calibrate.ts') },
+  { name: 'grade', summary: 'grade image files and store the signed records (device)', load: () => import('./grade.ts') },
 ];
 
 /** Longest matching name wins, so "hq serve" beats "hq". */

@@ -10,7 +10,8 @@ export type ProviderName = (typeof PROVIDERS)[number];
 export const CAMERA_SPEC_PATTERN = /^(synthetic(:[^\s]*)?|folder:.+|v4l2:\/dev\/video\d+(\?.*)?|gst:.+)$/;
 const CAMERA_SPEC_HELP = 'expected synthetic|folder:DIR|v4l2:/dev/videoN|gst:...';
 
-const port = z.number({ error: 'expected a port number' }).int().min(1, { error: 'expected 1–65535' }).max(65535, { error: 'expected 1–65535' });
+// 0 = any free port (tests, side-by-side benches).
+const port = z.number({ error: 'expected a port number' }).int().min(0, { error: 'expected 0–65535' }).max(65535, { error: 'expected 0–65535' });
 
 export const configSchema = z
   .object({

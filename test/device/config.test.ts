@@ -68,7 +68,7 @@ describe('device config', () => {
     expect(bad.code).toBe('CONFIG_INVALID');
     expect(bad.message).toBe('camera.spec: expected synthetic|folder:DIR|v4l2:/dev/videoN|gst:...');
     const several = problem(() => parseConfig({ version: 2, dataDir: '/d', http: { port: 70000 }, model: { providers: ['cpu', 'cpu'] } }));
-    expect(several.message.split('\n')).toEqual(['http.port: expected 1–65535', 'model.providers: each provider at most once']);
+    expect(several.message.split('\n')).toEqual(['http.port: expected 0–65535', 'model.providers: each provider at most once']);
   });
 
   it('refuses unknown keys, a non-loopback host and a bad broker URL', () => {

@@ -1,0 +1,109 @@
+/**
+ * One frame → one stored, signed grade: decode → quality gate + locate → crop → tensor →
+ * inference → grading → thumbnail → one SQLite commit. Used by `loupe grade` and the daemon.
+ * A frame the gate or the decoder refuses comes back as a refusal with its code, and no row
+ * is written. Model and store failures throw their coded errors.
+ */
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { v7 as uuidv7 } from 'uuid';
+import { decodeImage } from '../vision/decode.ts';
+import { inspectFrame, type GateThresholds } from '../vision/quality.ts';
+import { cropStone, normaliseCrop } from '../vision/tensor.ts';
+import { VisionError } from '../vision/errors.ts';
+import { buildUnsignedRecord, type GradingSpec } from '../grading/build-record.ts';
+import { signRecord, type SigningKey } from '../grading/signature.ts';
+import { modelVersionOf, type ModelManifest } from '../inference/manifest.ts';
+import type { ModelHost } from '../inference/model-host.ts';
+import type { GradeStore } from '../store/grade-store.ts';
+import type { GradeRecordV1 } from '../grading/record.ts';
+
+export const THUMBNAIL_PX = 160;
+const REFUSAL_CODES = new Set(['IMAGE_EMPTY', 'IMAGE_UNSUPPORTED', 'IMAGE_TRUNCATED', 'IMAGE_TOO_LARGE', 'IMAGE_GREYSCALE']);
+
+export const STAGES = ['decode', 'gate', 'crop', 'tensor', 'infer', 'grade', 'thumbnail', 'commit'] as const;
+export type Stage = (typeof STAGES)[number];
+export type StageTimings = Partial<Record<Stage | 'total', number>>;
+
+export interface Signer extends SigningKey {
+  deviceId: string;
+  storeId: string;
+}
+
+export interface PipelineDeps {
+  models: ModelHost;
+  store: GradeStore;
+  signer: Signer;
+  /** mm on the tray per capture pixel, read per grade so a new calibration applies at once. */
+  mmPerPx: () => Promise<number>;
+  gate?: Partial<GateThresholds>;
+  clock?: () => Date;
+}
+
+export interface FrameInput {
+  data: Uint8Array;
+}
+
+export type Refusal = { code: string; message: string };
+export type GradeOutcome = { ok: true; record: GradeRecordV1; timings: StageTimings } | { ok: false; error: Refusal; timings: StageTimings };
+
+export function gradingSpecOf(manifest: ModelManifest): GradingSpec {
+  return { modelVersion: modelVersionOf(manifest), heads: manifest.heads, ...(manifest.regression && { regression: manifest.regression }) };
+}
+
+const FRAME_EXTENSIONS: Record<string, 'jpg' | 'png' | 'webp' | 'tiff'> = { jpeg: 'jpg', png: 'png', webp: 'webp', tiff: 'tiff' };
+
+export async function gradeFrame(deps: PipelineDeps, frame: FrameInput): Promise<GradeOutcome> {
+  const timings: StageTimings = {};
+  const started = performance.now();
+  let mark = started;
+  const lap = (stage: Stage) => {
+    const now = performance.now();
+    timings[stage] = now - mark;
+    mark = now;
+  };
+
+  const outcome = await deps.models.withSession(async (session): Promise<GradeOutcome> => {
+    const { manifest } = session;
+    let image;
+    try {
+      image = await decodeImage(frame.data);
+    } catch (error) {
+      if (error instanceof VisionError && REFUSAL_CODES.has(error.code)) return { ok: false, error: { code: error.code, message: error.message }, timings };
+      throw error;
+    }
+    lap('decode');
+    const { check, finding } = inspectFrame(image, deps.gate);
+    lap('gate');
+    if (!check.ok) return { ok: false, error: { code: check.code, message: check.message }, timings };
+    const tray = finding!.trayColour;
+    const crop = cropStone(image, check.stone, manifest.input.size, manifest.input.crop.factor, tray);
+    lap('crop');
+    const tensor = normaliseCrop(crop, manifest.input);
+    lap('tensor');
+    const outputs = await session.run(tensor);
+    lap('infer');
+
+    const createdAt = (deps.clock ?? (() => new Date()))();
+    const unsigned = buildUnsignedRecord(gradingSpecOf(manifest), {
+      id: uuidv7({ msecs: createdAt.getTime() }),
+      createdAt: createdAt.toISOString(),
+      deviceId: deps.signer.deviceId,
+      storeId: deps.signer.storeId,
+      frameSha256: createHash('sha256').update(frame.data).digest('hex'),
+      outputs: Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, value.data])),
+      measurement: { diameterPx: check.stone.diameterPx * image.pxScale, mmPerPx: await deps.mmPerPx() },
+    });
+    const record = signRecord(unsigned, deps.signer);
+    lap('grade');
+
+    const thumbRgb = cropStone(image, check.stone, THUMBNAIL_PX, manifest.input.crop.factor, tray);
+    const thumbnailJpeg = await sharp(thumbRgb, { raw: { width: THUMBNAIL_PX, height: THUMBNAIL_PX, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+    lap('thumbnail');
+    deps.store.save({ record, thumbnailJpeg, frame: { bytes: frame.data, ext: FRAME_EXTENSIONS[image.source.format] ?? 'jpg' } });
+    lap('commit');
+    return { ok: true, record, timings };
+  });
+  timings.total = performance.now() - started;
+  return outcome;
+}

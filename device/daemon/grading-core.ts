@@ -1,0 +1,61 @@
+/**
+ * What grading needs, opened together: config-driven model host, grade store, device identity
+ * and calibration. The daemon (app.ts) and `loupe grade` both start one of these.
+ */
+import { CalibrationStore } from '../calibration/store.ts';
+import type { LoupeConfig } from '../config/schema.ts';
+import { ModelHost, type ModelInfo } from '../inference/model-host.ts';
+import { bundledReleaseDir } from '../inference/release.ts';
+import { GradeStore } from '../store/grade-store.ts';
+import { loadOrCreateIdentity, type DeviceIdentity } from '../../provisioning/identity.ts';
+import { gradeFrame, type FrameInput, type GradeOutcome, type PipelineDeps } from './grade-pipeline.ts';
+
+export class GradingCore {
+  readonly store: GradeStore;
+  readonly models: ModelHost;
+  readonly calibration: CalibrationStore;
+  private identityLoaded: DeviceIdentity | undefined;
+
+  constructor(readonly config: LoupeConfig) {
+    this.store = new GradeStore(config.dataDir);
+    this.models = new ModelHost({ providers: config.model.providers, runTimeoutMs: config.model.runTimeoutMs });
+    this.calibration = new CalibrationStore(config.dataDir);
+  }
+
+  get identity(): DeviceIdentity {
+    if (!this.identityLoaded) throw new Error('the grading core is not started');
+    return this.identityLoaded;
+  }
+
+  /** Identity and store first (fast, local), then the model (slow). */
+  async start(): Promise<ModelInfo> {
+    this.identityLoaded = loadOrCreateIdentity(this.config.dataDir, this.config.identity);
+    this.store.open();
+    await this.calibration.load(); // a broken calibration file is refused at start, not at the first grade
+    try {
+      return await this.models.load(this.config.model.releaseDir ?? bundledReleaseDir());
+    } catch (error) {
+      this.store.close();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.models.stop();
+    this.store.close();
+  }
+
+  private deps(): PipelineDeps {
+    const id = this.identity;
+    return {
+      models: this.models,
+      store: this.store,
+      signer: { deviceId: id.deviceId, storeId: id.storeId, keyId: id.keyId, privateKey: id.privateKey },
+      mmPerPx: async () => (await this.calibration.load()).mmPerPx,
+    };
+  }
+
+  grade(frame: FrameInput): Promise<GradeOutcome> {
+    return gradeFrame(this.deps(), frame);
+  }
+}
