@@ -10,10 +10,12 @@ export interface Subcommand {
 export const subcommands: Subcommand[] = [
   { name: 'synth', summary: 'render labelled synthetic diamonds (models/synth)', load: () => import('../../models/synth/cli.ts') },
   { name: 'synth sheet', summary: 'render the contact sheet PNG', load: () => import('../../models/synth/contact-sheet-cli.ts') },
+  { name: 'model eval', summary: 'score a model release on fresh renders (models/eval)', load: () => import('../../models/eval/cli.ts') },
   { name: 'hq serve', summary: 'run an HQ ingest worker (cloud-sync/hq)', load: () => import('../../cloud-sync/hq/cli/serve.ts') },
   { name: 'hq devices', summary: 'list devices with status and backlog', load: () => import('../../cloud-sync/hq/cli/devices.ts') },
   { name: 'hq grades', summary: 'list grades HQ holds for a store (--store S)', load: () => import('../../cloud-sync/hq/cli/grades.ts') },
   { name: 'calibrate', summary: 'measure mm per pixel from a reference disk on the tray', load: () => import('./calibrate.ts') },
+  { name: 'history', summary: 'list stored grades by day or id (device)', load: () => import('./history.ts') },
   { name: 'grade', summary: 'grade image files and store the signed records (device)', load: () => import('./grade.ts') },
 ];
 

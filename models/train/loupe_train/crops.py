@@ -14,16 +14,18 @@ from PIL import Image, ImageOps
 
 from .grades import CROP_FACTOR
 
-BORDER_RING_PX = 4
+TRAY_BORDER_FRACTION = 0.04  # as device/vision/tray.ts
 
 
 def tray_colour(rgb: np.ndarray) -> tuple[int, int, int]:
-    """Per-channel median of the frame's outer ring: the tray, which the stone never reaches."""
-    ring = np.concatenate([
-        rgb[:BORDER_RING_PX].reshape(-1, 3), rgb[-BORDER_RING_PX:].reshape(-1, 3),
-        rgb[:, :BORDER_RING_PX].reshape(-1, 3), rgb[:, -BORDER_RING_PX:].reshape(-1, 3),
-    ])
-    return tuple(int(v) for v in np.median(ring, axis=0))
+    """Per-channel (lower) median of the frame's border band, exactly as device/vision/tray.ts estimates the tray."""
+    height, width = rgb.shape[:2]
+    band = max(1, math.floor(min(width, height) * TRAY_BORDER_FRACTION + 0.5))  # JS Math.round
+    mask = np.ones((height, width), dtype=bool)
+    mask[band:height - band, band:width - band] = False
+    pixels = rgb[mask]
+    k = (len(pixels) + 1) // 2 - 1
+    return tuple(int(np.partition(pixels[:, c], k)[k]) for c in range(3))
 
 
 def crop_stone(image: Image.Image, centre_x: float, centre_y: float, diameter: float, size: int,

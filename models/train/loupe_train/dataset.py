@@ -28,7 +28,7 @@ from .progress import Progress
 
 RAW_CANVAS_MAX_SIDE = 512
 CONTEXT = 1.6  # context square side / girdle diameter, for resized canvases
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 @dataclass

@@ -43,9 +43,12 @@ def write_model_card(path: Path, *, name: str, version: str, trained_on: str, me
         f"- Input: `{spec['name']}` float32 NCHW 1×3×{spec['size']}×{spec['size']} RGB; crop of side"
         f" {spec['crop']['factor']} × girdle diameter centred on the girdle, Pillow bilinear resize,"
         " (pixel/255 − ImageNet mean) / std.",
-        f"- INT8 by static post-training quantization (torch.ao, qnnpack), {model['int8_bytes'] / 1e6:.2f} MB"
-        f" (FP32 {model['fp32_bytes'] / 1e6:.2f} MB). onnxruntime runs the convolutions as"
-        f" QLinearConv ({model['operators']['onnxruntime'].get('QLinearConv', 0)} of them after its QDQ fusion).",
+        f"- INT8 by static post-training quantization (torch.ao, qnnpack, {model['quantization']['weights']} weights,"
+        f" {model['quantization']['calibration_images']} calibration images), {model['int8_bytes'] / 1e6:.2f} MB"
+        f" (FP32 {model['fp32_bytes'] / 1e6:.2f} MB). onnxruntime runs"
+        f" {model['operators']['onnxruntime'].get('QLinearConv', 0)} convolutions as QLinearConv after its QDQ fusion"
+        + (" and keeps the first (stem) conv in FP32: quantizing it costs the colour head its subtle tint."
+           if model["quantization"]["stem"] == "fp32" else "."),
         f"- Latency in onnxruntime-node, batch 1, 2 threads on the build machine: INT8 median"
         f" {model['latency_ms_batch1']['int8']['median']:.2f} ms, FP32 {model['latency_ms_batch1']['fp32']['median']:.2f} ms.",
         "",

@@ -47,8 +47,12 @@ class LoupeNet(nn.Module):
     def __init__(self, widths=DEFAULT_WIDTHS):
         super().__init__()
         self.widths = tuple(widths)
-        self.quant = QuantStub()
-        stages = [ConvBnRelu(3, widths[0], stride=2)]
+        # Two stubs: INT8 starts at the image (quant_input) or after a float stem (quant_trunk);
+        # quantize.py gives a qconfig to the one in use, and a stub without one stays an identity.
+        self.quant_input = QuantStub()
+        self.stem = ConvBnRelu(3, widths[0], stride=2)
+        self.quant_trunk = QuantStub()
+        stages = []
         for cin, cout in zip(widths, widths[1:]):
             stages += [ConvBnRelu(cin, cout, stride=2), ResidualBlock(cout)]
         self.trunk = nn.Sequential(*stages)
@@ -58,7 +62,8 @@ class LoupeNet(nn.Module):
         self.dequant = DeQuantStub()
 
     def forward(self, x: torch.Tensor):
-        features = self.pool(self.trunk(self.quant(x))).flatten(1)
+        x = self.quant_trunk(self.stem(self.quant_input(x)))
+        features = self.pool(self.trunk(x)).flatten(1)
         outputs = [self.dequant(head(features)) for head in self.heads.values()]
         outputs.append(self.dequant(self.proportions(features)))
         return tuple(outputs)

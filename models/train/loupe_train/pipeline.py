@@ -56,6 +56,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--head-weights", default="colour=1,clarity=1,cut=1")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--calibration-images", type=int, default=512)
+    p.add_argument("--int8-stem", action="store_true", help="quantize the first conv too (default: FP32 stem, see docs/model.md)")
+    p.add_argument("--per-channel", action="store_true", help="per-channel INT8 weights (default per tensor)")
     p.add_argument("--target-accuracy", type=float, default=0.95, help="accuracy wanted on the covered part")
     p.add_argument("--golden", type=int, default=36)
     p.add_argument("--baseline-budget-s", type=float, default=300, help="0 skips the baseline")
@@ -74,6 +76,9 @@ class Log:
         print(line, flush=True)
         self.file.write(line + "\n")
         self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def onnx_logits(path, crops, spec, **kw):
@@ -116,8 +121,15 @@ def main(argv=None) -> int:
     torch.manual_seed(args.seed)
     args.work.mkdir(parents=True, exist_ok=True)
     log = Log(args.work / "train.log")
+    try:
+        return build_release(args, log)
+    finally:
+        log.close()
+
+
+def build_release(args: argparse.Namespace, log: Log) -> int:
     timings, started = {}, time.time()
-    log(f"loupe trainer: {' '.join(sys.argv[1:] if argv is None else argv)}")
+    log(f"loupe trainer: {vars(args)}")
 
     datasets = {}
     for split in ("train", "val", "test"):
@@ -154,7 +166,8 @@ def main(argv=None) -> int:
     rng = np.random.default_rng(args.seed)
     calibration_index = rng.permutation(len(train_set))[:args.calibration_images]
     calibration = to_input(train_set.exact_crops(size, calibration_index))
-    quantized = quantize_static(model, [calibration[i:i + 64] for i in range(0, len(calibration), 64)])
+    quantized = quantize_static(model, [calibration[i:i + 64] for i in range(0, len(calibration), 64)],
+                                float_stem=not args.int8_stem, per_channel=args.per_channel)
     if args.out.exists():
         shutil.rmtree(args.out)
     (args.out / "golden").mkdir(parents=True)
@@ -226,6 +239,8 @@ def main(argv=None) -> int:
         "proportionsMae": proportions_error(test_int8["proportions"], p_mean, p_std, test_set.proportions),
         "abstainTargetAccuracy": args.target_accuracy,
         "model": {"architecture": f"LoupeNet (residual CNN, widths {list(widths)})", "parameters": count_parameters(model),
+                  "quantization": {"engine": "qnnpack", "static": True, "calibration_images": len(calibration_index),
+                                   "stem": "int8" if args.int8_stem else "fp32", "weights": "per-channel" if args.per_channel else "per-tensor"},
                   "int8_bytes": int8_path.stat().st_size, "fp32_bytes": fp32_path.stat().st_size,
                   "latency_ms_batch1": {"int8": int8_info["latencyMs"], "fp32": fp32_info["latencyMs"]},
                   "operators": {"file": histogram_file, "onnxruntime": histogram_ort}},

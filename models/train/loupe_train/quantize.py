@@ -12,7 +12,7 @@ import copy
 import numpy as np
 import torch
 import torch.nn as nn
-from torch.ao.quantization import get_default_qconfig, prepare, convert
+from torch.ao.quantization import QConfig, HistogramObserver, convert, default_per_channel_weight_observer, get_default_qconfig, prepare
 
 from .net import OUTPUT_NAMES, LoupeNet
 
@@ -20,12 +20,26 @@ ENGINE = "qnnpack"
 OPSET = 13
 
 
-def quantize_static(model: LoupeNet, calibration_batches) -> nn.Module:
-    """A converted INT8 copy of `model`, its activation ranges observed on calibration_batches (float NCHW)."""
+def qconfig(per_channel: bool) -> QConfig:
+    if not per_channel:
+        return get_default_qconfig(ENGINE)
+    return QConfig(activation=HistogramObserver.with_args(reduce_range=False), weight=default_per_channel_weight_observer)
+
+
+def quantize_static(model: LoupeNet, calibration_batches, float_stem: bool = False, per_channel: bool = False) -> nn.Module:
+    """A converted INT8 copy of `model`, its activation ranges observed on calibration_batches (float NCHW).
+
+    float_stem keeps the first conv in FP32 (INT8 starts after it); per_channel quantizes
+    weights per output channel instead of per tensor."""
     torch.backends.quantized.engine = ENGINE
     q = copy.deepcopy(model).to(memory_format=torch.contiguous_format).eval()
     q.fuse()
-    q.qconfig = get_default_qconfig(ENGINE)
+    q.qconfig = qconfig(per_channel)
+    if float_stem:
+        q.quant_input.qconfig = None
+        q.stem.qconfig = None
+    else:
+        q.quant_trunk.qconfig = None
     prepare(q, inplace=True)
     with torch.no_grad():
         for batch in calibration_batches:
