@@ -20,7 +20,7 @@ export class HqProcess {
   readonly lines: LogLine[] = [];
   private logFile: WriteStream | undefined;
 
-  constructor(private readonly args: { brokerUrl: string; dataDir: string; db?: string; workerId?: string; logPath?: string }) {}
+  constructor(private readonly args: { brokerUrl: string; dataDir: string; db?: string; workerId?: string; logPath?: string; logLevel?: 'debug' | 'info' | 'warn' }) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -39,7 +39,7 @@ export class HqProcess {
     const argv = [LOUPE_BIN, 'hq', 'serve', '--broker', this.args.brokerUrl, '--data', this.args.dataDir];
     if (this.args.db) argv.push('--db', this.args.db);
     if (this.args.workerId) argv.push('--worker-id', this.args.workerId);
-    const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOUPE_LOG_LEVEL: 'info' } });
+    const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOUPE_LOG_LEVEL: this.args.logLevel ?? 'info' } });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     if (this.args.logPath) this.logFile = createWriteStream(this.args.logPath, { flags: 'a' });

@@ -170,6 +170,7 @@ export class IngestWorker {
     }
     for (const r of rejected) this.options.logger.warn('hq.record_rejected', { topic, batchId: batch.batchId, recordId: r.id, code: r.code, reason: r.reason });
     this.counters.batches++;
+    this.options.logger.debug('hq.committed', { topic, batchId: batch.batchId, attempt: batch.attempt, committed: committed.length, rejected: rejected.length, worker: this.workerId });
     this.counters.committedRecords += committed.length;
     this.counters.rejectedRecords += rejected.length;
     this.sendAck(decoded.topic, batch, packet, { committed, rejected });
