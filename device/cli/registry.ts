@@ -17,6 +17,7 @@ export const subcommands: Subcommand[] = [
   { name: 'calibrate', summary: 'measure mm per pixel from a reference disk on the tray', load: () => import('./calibrate.ts') },
   { name: 'history', summary: 'list stored grades by day or id (device)', load: () => import('./history.ts') },
   { name: 'grade', summary: 'grade image files and store the signed records (device)', load: () => import('./grade.ts') },
+  { name: 'serve', summary: 'run the device daemon: kiosk, API and sync on 127.0.0.1', load: () => import('./serve.ts') },
 ];
 
 /** Longest matching name wins, so "hq serve" beats "hq". */

@@ -27,13 +27,27 @@ export class GradingCore {
     return this.identityLoaded;
   }
 
-  /** Identity and store first (fast, local), then the model (slow). */
-  async start(): Promise<ModelInfo> {
+  /** Identity, store and calibration: fast, local, and fatal when broken. */
+  async openLocal(): Promise<void> {
     this.identityLoaded = loadOrCreateIdentity(this.config.dataDir, this.config.identity);
     this.store.open();
-    await this.calibration.load(); // a broken calibration file is refused at start, not at the first grade
     try {
-      return await this.models.load(this.config.model.releaseDir ?? bundledReleaseDir());
+      await this.calibration.load(); // a broken calibration file is refused at start, not at the first grade
+    } catch (error) {
+      this.store.close();
+      throw error;
+    }
+  }
+
+  /** The configured release, or the newest bundled one. */
+  loadModel(): Promise<ModelInfo> {
+    return this.models.load(this.config.model.releaseDir ?? bundledReleaseDir());
+  }
+
+  async start(): Promise<ModelInfo> {
+    await this.openLocal();
+    try {
+      return await this.loadModel();
     } catch (error) {
       this.store.close();
       throw error;
