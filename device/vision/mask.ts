@@ -1,4 +1,4 @@
-/** Binary masks (1 byte per pixel) and the few morphology and labelling steps locate needs. */
+/** Binary masks (1 byte per pixel, any non-zero value is set) and the morphology and labelling locate needs. */
 
 export interface Mask {
   width: number;
@@ -17,7 +17,7 @@ function squareFilter(mask: Mask, r: number, dilate: boolean): Mask {
     for (let x = 0; x < W; x++) {
       let v = 1 - hit;
       for (let k = Math.max(0, x - r), end = Math.min(W - 1, x + r); k <= end; k++) {
-        if (mask.data[row + k] === hit) {
+        if ((mask.data[row + k] !== 0 ? 1 : 0) === hit) {
           v = hit;
           break;
         }

@@ -20,7 +20,7 @@ export const MAX_TRAY_LUMA = 248;
 /** Girdle centre further than this (fraction of the frame's short side) from the centre. */
 export const MAX_OFF_CENTRE = 0.2;
 /** Laplacian variance inside the girdle below this is out of focus. */
-export const MIN_FOCUS = 60;
+export const MIN_FOCUS = 30;
 
 export const REJECT_MESSAGES: Record<FrameRejectCode, string> = {
   FRAME_OVEREXPOSED: 'The picture is too bright. Close the lid of the light box and try again.',
