@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PostgresHqStore } from '../../cloud-sync/hq/store/postgres-store.ts';
 import { describeHqStore } from './helpers/hq-store-suite.ts';
 
-export const POSTGRES_URL = process.env.LOUPE_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { POSTGRES_URL } from './helpers/postgres.ts';
 
 describeHqStore('PostgreSQL', {
   async create() {
