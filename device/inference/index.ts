@@ -6,3 +6,4 @@ export * from './model-host.ts';
 export { checkSessionAgainstManifest } from './session-contract.ts';
 export { compareSemver } from './semver.ts';
 export { withTimeout } from './timeout.ts';
+export { runGoldenSet, type GoldenReport } from './golden.ts';
