@@ -22,7 +22,8 @@ function show(which) {
 /** @param {string} label @param {HeadGrade} head */
 function headTile(label, head) {
   const referred = head.grade === REFER;
-  const { word, level } = confidenceWord(head.confidence);
+  // A referred head fell below the model's own threshold, whatever band its number is in.
+  const { word, level } = referred ? { word: 'Not sure enough', level: 'low' } : confidenceWord(head.confidence);
   const percent = confidencePercent(head.confidence);
   const bar = el('div', { className: 'bar', attrs: { role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(percent), 'aria-label': `${label} confidence` } }, [
     el('div', { className: 'bar-fill', attrs: { 'data-level': level } }),
@@ -61,7 +62,7 @@ export function showRecord(record) {
     ]),
   ];
   if (needsGemologist(record)) {
-    children.push(el('p', { className: 'refer-banner', attrs: { role: 'alert' }, text: `${REFER_TEXT}: the machine is not sure of every grade.` }));
+    children.push(el('p', { className: 'refer-banner', attrs: { role: 'alert' }, text: `${REFER_TEXT} — some grades are uncertain.` }));
   }
   const tiles = [...HEADS.map(([name, label]) => headTile(label, record.grades[name])), caratTile(record)];
   children.push(el('div', { className: 'grade-tiles' }, tiles));
