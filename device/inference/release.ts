@@ -43,7 +43,11 @@ export function readManifest(dir: string): ModelManifest {
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      // A bad record key is reported by zod as "Invalid key in record"; the key's own reason is inside.
+      const reason = i.code === 'invalid_key' ? (i.issues[0]?.message ?? i.message) : i.message;
+      return `${i.path.join('.') || '(root)'}: ${reason}`;
+    });
     throw new ModelError('MANIFEST_INVALID', `${file}: ${lines.join('; ')}`);
   }
   return parsed.data;
