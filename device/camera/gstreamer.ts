@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { CameraError } from './errors.ts';
 import { frameFromBytes } from './frame.ts';
 import { lastMeaningfulLine, runProgram } from './process.ts';
+import { SerialQueue } from './serial.ts';
 import type { Camera, Frame } from './types.ts';
 
 export interface GstreamerOptions {
@@ -58,6 +59,7 @@ export class GstreamerCamera implements Camera {
   readonly kind = 'gst';
   private readonly options: GstreamerOptions;
   private started = false;
+  private readonly queue = new SerialQueue();
 
   constructor(options: Partial<GstreamerOptions> = {}) {
     this.options = { ...DEFAULT_GSTREAMER, ...options };
@@ -71,6 +73,10 @@ export class GstreamerCamera implements Camera {
 
   async capture(): Promise<Frame> {
     if (!this.started) throw new CameraError('CAMERA_NOT_STARTED', 'The camera has not been started.');
+    return this.queue.run(() => this.grab());
+  }
+
+  private async grab(): Promise<Frame> {
     const dir = await mkdtemp(join(tmpdir(), 'loupe-gst-'));
     const path = join(dir, 'frame.jpg');
     const at = new Date();

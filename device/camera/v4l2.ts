@@ -3,10 +3,10 @@
  * failure is recognised by empty output and reported with the error line from its stderr.
  * The same code captures from fswebcam's `FILE:<image>` and `TEST:` sources (used in tests).
  */
-import { access, constants } from 'node:fs/promises';
 import { CameraError } from './errors.ts';
 import { frameFromBytes } from './frame.ts';
 import { lastMeaningfulLine, runProgram, stripAnsi } from './process.ts';
+import { SerialQueue } from './serial.ts';
 import type { Camera, Frame } from './types.ts';
 
 export interface V4l2Options {
@@ -19,6 +19,8 @@ export interface V4l2Options {
   jpegQuality: number;
   timeoutMs: number;
   program: string;
+  /** Further fswebcam options, e.g. ["--set", "brightness=50%"], put before the output name. */
+  extraArgs: string[];
 }
 
 export const DEFAULT_V4L2: Omit<V4l2Options, 'device'> = {
@@ -28,11 +30,12 @@ export const DEFAULT_V4L2: Omit<V4l2Options, 'device'> = {
   jpegQuality: 92,
   timeoutMs: 8000,
   program: 'fswebcam',
+  extraArgs: [],
 };
 
 /** fswebcam argv: JPEG on stdout, no banner. */
 export function fswebcamArgs(o: V4l2Options): string[] {
-  return ['--device', o.device, '--resolution', `${o.width}x${o.height}`, '--skip', String(o.skipFrames), '--no-banner', '--jpeg', String(o.jpegQuality), '-'];
+  return ['--device', o.device, '--resolution', `${o.width}x${o.height}`, '--skip', String(o.skipFrames), '--no-banner', '--jpeg', String(o.jpegQuality), ...o.extraArgs, '-'];
 }
 
 /** fswebcam prints errors in red (ESC[31m); the first one names the real cause. */
@@ -49,30 +52,29 @@ export class V4l2Camera implements Camera {
   readonly kind = 'v4l2';
   private readonly options: V4l2Options;
   private started = false;
+  private readonly queue = new SerialQueue();
 
   constructor(options: Partial<V4l2Options> & { device: string }) {
     this.options = { ...DEFAULT_V4L2, ...options };
   }
 
+  /** Grabs one frame, so a missing or busy camera is reported at start, with fswebcam's reason. */
   async start(): Promise<void> {
-    const { device } = this.options;
-    if (device.startsWith('/')) {
-      try {
-        await access(device, constants.R_OK);
-      } catch (error) {
-        throw new CameraError('CAMERA_UNAVAILABLE', `Camera ${device} is not there or not readable (${(error as NodeJS.ErrnoException).code}); check the USB cable.`);
-      }
-    }
+    await this.queue.run(() => this.grab());
     this.started = true;
   }
 
   async capture(): Promise<Frame> {
     if (!this.started) throw new CameraError('CAMERA_NOT_STARTED', 'The camera has not been started.');
+    return this.queue.run(() => this.grab());
+  }
+
+  private async grab(): Promise<Frame> {
     // Captured-at is when the request went out, not when fswebcam finished encoding.
     const at = new Date();
     const { stdout, stderr } = await runProgram(this.options.program, fswebcamArgs(this.options), { timeoutMs: this.options.timeoutMs });
     if (stdout.length === 0) {
-      throw new CameraError('CAMERA_UNAVAILABLE', `No frame from ${this.options.device}: ${fswebcamError(stderr)}`);
+      throw new CameraError('CAMERA_UNAVAILABLE', `No frame from ${this.options.device}: ${fswebcamError(stderr)}. Check the camera's USB cable, or choose another camera.`);
     }
     const frame = await frameFromBytes(stdout, `v4l2:${this.options.device}`, at);
     if (frame.width === 0) throw new CameraError('CAMERA_UNAVAILABLE', `${this.options.device} returned ${stdout.length} bytes that are not an image.`);
