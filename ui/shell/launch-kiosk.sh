@@ -64,9 +64,10 @@ screen_geometry_args() {
   local size="${LOUPE_KIOSK_SCREEN:-}"
   if [[ -z "$size" && -n "${DISPLAY:-}" ]]; then
     if command -v xdpyinfo >/dev/null; then
-      size="$(xdpyinfo 2>/dev/null | awk '/dimensions:/ {print $2; exit}')"
+      size="$(xdpyinfo 2>/dev/null | awk '/dimensions:/ && !found {print $2; found = 1}')" || size=''
     elif command -v xrandr >/dev/null; then
-      size="$(xrandr --current 2>/dev/null | sed -n 's/.* current \([0-9]*\) x \([0-9]*\),.*/\1x\2/p' | head -n1)"
+      size="$(xrandr --current 2>/dev/null | sed -n 's/.* current \([0-9]*\) x \([0-9]*\),.*/\1x\2/p')" || size=''
+      size="${size%%$'\n'*}"
     fi
   fi
   [[ "$size" =~ ^([0-9]+)x([0-9]+)$ ]] || return 0
