@@ -4,7 +4,8 @@
  * SIGKILLed by PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { LOUPE_BIN, REPO_ROOT, type LogLine } from '../../../cloud-sync/bench/hq-process.ts';
 import { loadOrCreateIdentity } from '../../../provisioning/identity.ts';
@@ -33,6 +34,33 @@ export const FAST_DAEMON_SYNC = {
   backoff: { baseMs: 100, maxMs: 1000 },
   batch: { maxRecords: 100, lingerMs: 50 },
 };
+
+/**
+ * One HTTP exchange on a fresh connection. fetch() would reuse a kept-alive socket the daemon
+ * may have closed while the test's event loop was busy driving grades.
+ */
+export function httpJson(method: 'GET' | 'POST', url: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false, timeout: timeoutMs, headers: { accept: 'application/json', 'content-length': 0 } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = text;
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 export class DaemonProcess {
   port = 0;
@@ -74,7 +102,9 @@ export class DaemonProcess {
     this.starts++;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     let buffered = '';
+    const logFile = join(this.options.dataDir, '..', 'daemon.log');
     const onData = (chunk: Buffer) => {
+      appendFileSync(logFile, chunk);
       buffered += chunk.toString('utf8');
       let nl;
       while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -93,8 +123,7 @@ export class DaemonProcess {
     while (Date.now() < deadline) {
       if (!this.running) break;
       try {
-        const res = await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(1000) });
-        if (res.ok) return;
+        if ((await httpJson('GET', `${this.url}/api/health`, 1000)).status === 200) return;
       } catch {
         // not listening yet
       }
@@ -106,15 +135,13 @@ export class DaemonProcess {
   }
 
   async health(): Promise<{ sync: { state: string; backlog: number } } & Record<string, unknown>> {
-    const res = await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(5000) });
-    return (await res.json()) as never;
+    return (await httpJson('GET', `${this.url}/api/health`, 5000)).body as never;
   }
 
   /** POST /api/grade; a refused frame (422) is a normal answer, not an error. */
   async grade(): Promise<{ status: number; record?: GradeRecordV1 }> {
-    const res = await fetch(`${this.url}/api/grade`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
-    const body = (await res.json().catch(() => ({}))) as { record?: GradeRecordV1 };
-    return { status: res.status, record: body.record };
+    const res = await httpJson('POST', `${this.url}/api/grade`, 30_000);
+    return { status: res.status, record: (res.body as { record?: GradeRecordV1 } | undefined)?.record };
   }
 
   async stop(timeoutMs = 15_000): Promise<void> {
