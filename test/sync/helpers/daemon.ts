@@ -181,13 +181,15 @@ export function driveGrades(dataDir: string, n: number, chunk = 50): GradeRecord
     const db = store.connection();
     for (let done = 0; done < n; done += chunk) {
       // One transaction per chunk: the daemon sees the grades arrive in steps, as at a busy counter.
+      // IMMEDIATE takes the write lock up front: a deferred one that reads first cannot upgrade
+      // (SQLITE_BUSY) once the daemon has written in between.
       db.transaction(() => {
         for (let i = done; i < Math.min(n, done + chunk); i++) {
           const record = makeRecord({ storeId: identity.storeId, deviceId: identity.deviceId, key, i });
           store.save({ record, thumbnailJpeg: TINY_JPEG, frame: { bytes: TINY_JPEG, ext: 'jpg' } });
           records.push(record);
         }
-      })();
+      }).immediate();
     }
     return records;
   } finally {
