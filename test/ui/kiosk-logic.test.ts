@@ -36,14 +36,13 @@ describe('confidence words', () => {
 
 describe('reconnect back-off', () => {
   it('doubles from the base up to the cap', () => {
-    const noJitter = () => 0;
-    const delays = [0, 1, 2, 3, 4, 5, 30].map((n) => backoff.reconnectDelayMs(n, noJitter));
-    expect(delays).toEqual([500, 1000, 2000, 4000, 5000, 5000, 5000]);
+    const delays = [0, 1, 2, 3, 4, 30, 1e9].map((n) => backoff.reconnectDelayMs(n));
+    expect(delays).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000]);
   });
 
-  it('subtracts at most a fifth as jitter', () => {
-    expect(backoff.reconnectDelayMs(2, () => 0.999_999)).toBe(1600);
-    expect(backoff.reconnectDelayMs(10, () => 0.5)).toBe(4500);
+  it('treats a nonsense attempt number as the first', () => {
+    expect(backoff.reconnectDelayMs(-3)).toBe(250);
+    expect(backoff.reconnectDelayMs(1.7)).toBe(500);
   });
 });
 

@@ -2,7 +2,10 @@
  * The kiosk page in real headless Chromium against the real daemon (synthetic camera):
  * status chips, the honest label, grading a stone, live events, history, the CSP.
  */
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHeadlessKiosk, type HeadlessKiosk } from './helpers/browser.ts';
 import { removeDataDir, startDaemon, type RunningDaemon } from './helpers/daemon.ts';
@@ -104,6 +107,12 @@ describe('kiosk page on the real daemon', () => {
     expect(await kiosk.page.locator(`#history [data-record-id="${record.id}"]`).count()).toBe(1);
   });
 
+  it('keeps the sync chip\'s backlog in step with the daemon after grading', async () => {
+    const health = await getJson<HealthBody & { sync: { backlog: number } }>(`${daemon.url}/api/health`);
+    expect(health.sync.backlog).toBeGreaterThan(0); // no broker in this test: every grade waits
+    await expect.poll(() => kiosk.page.locator('#chip-sync').textContent(), { timeout: 15_000 }).toBe(`HQ ${health.sync.state} · ${health.sync.backlog} waiting`);
+  });
+
   it('says "Refer to a gemologist" plainly when a head refers', async () => {
     const referred = sampleRecord({ clarity: 'refer', confidence: 0.41 });
     // A string, so vitest does not rewrite the browser's import() into its own loader.
@@ -141,13 +150,16 @@ describe('kiosk page on the real daemon', () => {
     expect(outcome.violated).toMatch(/^script-src/);
   });
 
-  it('leaves a screenshot of a graded stone for the README', async () => {
+  // Written over ui/kiosk/screenshot.png only with LOUPE_UPDATE_SCREENSHOT=1, so ordinary runs leave the tree clean.
+  it('takes a screenshot of a graded stone (the README picture)', async () => {
     const response = await fetch(`${daemon.url}/api/grade`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
     const { record } = (await response.json()) as { record: RecordBody };
     await expect.poll(() => kiosk.page.locator('#result-card').getAttribute('data-record-id')).toBe(record.id);
     await expect.poll(() => kiosk.page.locator('#preview').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-    const file = path.join(KIOSK_DIR, 'screenshot.png');
+    const file = process.env.LOUPE_UPDATE_SCREENSHOT === '1' ? path.join(KIOSK_DIR, 'screenshot.png') : path.join(os.tmpdir(), `loupe-kiosk-${process.pid}.png`);
     const png = await kiosk.page.screenshot({ path: file });
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const { width, height } = await sharp(png).metadata();
+    expect({ width, height }).toEqual({ width: 1280, height: 800 });
+    if (!file.startsWith(KIOSK_DIR)) await rm(file, { force: true });
   });
 });

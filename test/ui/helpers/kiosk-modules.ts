@@ -17,7 +17,7 @@ export interface ConfidenceModule {
 export interface BackoffModule {
   BACKOFF_BASE_MS: number;
   BACKOFF_CAP_MS: number;
-  reconnectDelayMs(attempt: number, random?: () => number): number;
+  reconnectDelayMs(attempt: number): number;
 }
 
 type Chip = { text: string; tone: 'ok' | 'warn' | 'bad' };

@@ -11,12 +11,26 @@ import { showHealth, showHealthUnknown } from './status-chips.js';
 
 /** @typedef {import('./types.js').GradeRecord} GradeRecord */
 
+// The daemon pushes status over /ws; this poll is the fallback that keeps the chips honest
+// (the sync backlog changes with every grade) if it pushes rarely.
+const HEALTH_POLL_MS = 10_000;
+
 const history = createHistoryStrip(showRecord);
+let connected = false;
+
+async function refreshHealth() {
+  try {
+    showHealth(await health());
+  } catch {
+    // The socket's state decides what the page says about reachability.
+  }
+}
 
 /** @param {GradeRecord} record */
 function showNewGrade(record) {
   showRecord(record);
   history.add(record);
+  void refreshHealth();
 }
 
 const gradeButton = createGradeButton(async () => {
@@ -38,7 +52,7 @@ async function refresh() {
 
 connectLiveSocket({
   onState(state) {
-    const connected = state === 'open';
+    connected = state === 'open';
     byId('connection').hidden = state !== 'reconnecting';
     document.body.dataset.connection = state;
     gradeButton.setReachable(connected);
@@ -53,5 +67,8 @@ connectLiveSocket({
 });
 
 startPreview();
+setInterval(() => {
+  if (connected) void refreshHealth();
+}, HEALTH_POLL_MS);
 
 window.addEventListener('error', (event) => shellLog('error', `page error: ${event.message}`));

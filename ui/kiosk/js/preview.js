@@ -2,7 +2,7 @@
 import { previewFrame } from './api.js';
 import { byId } from './dom.js';
 
-const POLL_INTERVAL_MS = 600;
+const POLL_INTERVAL_MS = 800;
 
 export function startPreview() {
   const image = /** @type {HTMLImageElement} */ (byId('preview'));
