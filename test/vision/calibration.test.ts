@@ -112,7 +112,10 @@ describe('CalibrationStore', () => {
     const store = new CalibrationStore(join(dir, 'c'));
     await store.save({ mmPerPx: 0.02, measuredAt: new Date().toISOString(), diskMm: 10, diskPx: 500 });
     await writeFile(store.path, JSON.stringify({ mmPerPx: -1, measuredAt: 'yesterday', diskMm: 10, diskPx: 500, extra: 1 }));
-    const error = await store.load().catch((e: Error) => e);
+    const error = (await store.load().then(
+      () => new Error('loaded'),
+      (e: Error) => e,
+    )) as Error;
     expect(error.message).toContain('calibration.mmPerPx:');
     expect(error.message).toContain('calibration.measuredAt:');
     expect(error.message).toMatch(/extra/);
