@@ -43,10 +43,22 @@ const gradeButton = createGradeButton(async () => {
   }
 });
 
+/** @type {string | null} */
+let daemonVersion = null;
+
 /** After every (re)connect the page re-reads what it may have missed. */
 async function refresh() {
   const [healthResult, gradesResult] = await Promise.allSettled([health(), recentGrades(HISTORY_LIMIT)]);
-  if (healthResult.status === 'fulfilled') showHealth(healthResult.value);
+  if (healthResult.status === 'fulfilled') {
+    // A daemon that came back as a new version serves a new page too: load it.
+    if (daemonVersion !== null && healthResult.value.version !== daemonVersion) {
+      shellLog('info', `daemon ${daemonVersion} → ${healthResult.value.version}: reloading the page`);
+      location.reload();
+      return;
+    }
+    daemonVersion = healthResult.value.version;
+    showHealth(healthResult.value);
+  }
   if (gradesResult.status === 'fulfilled') history.replace(gradesResult.value);
 }
 
