@@ -6,35 +6,39 @@ export interface Mask {
   data: Uint8Array;
 }
 
-/** Square max (dilate) or min (erode) filter of half-width r, done separably. */
+/**
+ * Square max (dilate) or min (erode) of half-width r, done separably with a running count of
+ * "hit" pixels (set for dilation, unset for erosion) in the window, so the cost does not grow
+ * with r. Only pixels inside the image count: erosion does not eat in from the frame edge.
+ */
 function squareFilter(mask: Mask, r: number, dilate: boolean): Mask {
-  const { width: W, height: H } = mask;
+  const { width: W, height: H, data } = mask;
+  const hits = new Uint8Array(W * H);
+  for (let i = 0; i < hits.length; i++) hits[i] = (data[i] !== 0) === dilate ? 1 : 0;
   const tmp = new Uint8Array(W * H);
   const out = new Uint8Array(W * H);
-  const hit = dilate ? 1 : 0;
+  const hitValue = dilate ? 1 : 0;
   for (let y = 0; y < H; y++) {
     const row = y * W;
+    let count = 0;
+    for (let k = 0; k <= Math.min(r, W - 1); k++) count += hits[row + k];
     for (let x = 0; x < W; x++) {
-      let v = 1 - hit;
-      for (let k = Math.max(0, x - r), end = Math.min(W - 1, x + r); k <= end; k++) {
-        if ((mask.data[row + k] !== 0 ? 1 : 0) === hit) {
-          v = hit;
-          break;
-        }
-      }
-      tmp[row + x] = v;
+      tmp[row + x] = count > 0 ? 1 : 0;
+      const enter = x + r + 1;
+      const leave = x - r;
+      if (enter < W) count += hits[row + enter];
+      if (leave >= 0) count -= hits[row + leave];
     }
   }
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      let v = 1 - hit;
-      for (let k = Math.max(0, y - r), end = Math.min(H - 1, y + r); k <= end; k++) {
-        if (tmp[k * W + x] === hit) {
-          v = hit;
-          break;
-        }
-      }
-      out[y * W + x] = v;
+  for (let x = 0; x < W; x++) {
+    let count = 0;
+    for (let k = 0; k <= Math.min(r, H - 1); k++) count += tmp[k * W + x];
+    for (let y = 0; y < H; y++) {
+      out[y * W + x] = count > 0 ? hitValue : 1 - hitValue;
+      const enter = y + r + 1;
+      const leave = y - r;
+      if (enter < H) count += tmp[enter * W + x];
+      if (leave >= 0) count -= tmp[leave * W + x];
     }
   }
   return { width: W, height: H, data: out };
