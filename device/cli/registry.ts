@@ -19,6 +19,7 @@ export const subcommands: Subcommand[] = [
   { name: 'serve', summary: 'run the device daemon: kiosk, API and sync on 127.0.0.1', load: () => import('./serve.ts') },
   { name: 'history', summary: 'list stored grades by day or id (device)', load: () => import('./history.ts') },
   { name: 'grade', summary: 'grade image files and store the signed records (device)', load: () => import('./grade.ts') },
+  { name: 'bench', summary: 'run the benchmarks (device/bench/registry.ts): loupe bench [NAME...]', load: () => import('./bench.ts') },
 ];
 
 /** Longest matching name wins, so "hq serve" beats "hq". */

@@ -21,9 +21,13 @@ import type { GradeRecordV1 } from '../grading/record.ts';
 export const THUMBNAIL_PX = 160;
 const REFUSAL_CODES = new Set(['IMAGE_EMPTY', 'IMAGE_UNSUPPORTED', 'IMAGE_TRUNCATED', 'IMAGE_TOO_LARGE', 'IMAGE_GREYSCALE']);
 
-export const STAGES = ['decode', 'gate', 'crop', 'tensor', 'infer', 'grade', 'thumbnail', 'commit'] as const;
+/**
+ * Laps on the critical path. The frame file write and the thumbnail run in the background
+ * beside gate/inference; `thumbnail` and `frame` are only what is left to wait for at the end.
+ */
+export const STAGES = ['decode', 'gate', 'crop', 'tensor', 'infer', 'grade', 'thumbnail', 'frame', 'commit'] as const;
 export type Stage = (typeof STAGES)[number];
-export type StageTimings = Partial<Record<Stage | 'total', number>>;
+export type StageTimings = Partial<Record<Stage | 'total' | 'frameWriteBackground' | 'thumbnailBackground', number>>;
 
 export interface Signer extends SigningKey {
   deviceId: string;
@@ -53,6 +57,16 @@ export function gradingSpecOf(manifest: ModelManifest): GradingSpec {
 
 const FRAME_EXTENSIONS: Record<string, 'jpg' | 'png' | 'webp' | 'tiff'> = { jpeg: 'jpg', png: 'png', webp: 'webp', tiff: 'tiff' };
 
+/** Runs a promise in the background, timing it, and never letting it reject unobserved. */
+function background<T>(task: () => Promise<T>, timings: StageTimings, key: 'frameWriteBackground' | 'thumbnailBackground') {
+  const started = performance.now();
+  const promise = task().finally(() => {
+    timings[key] = performance.now() - started;
+  });
+  promise.catch(() => undefined);
+  return promise;
+}
+
 export async function gradeFrame(deps: PipelineDeps, frame: FrameInput): Promise<GradeOutcome> {
   const timings: StageTimings = {};
   const started = performance.now();
@@ -62,48 +76,68 @@ export async function gradeFrame(deps: PipelineDeps, frame: FrameInput): Promise
     timings[stage] = now - mark;
     mark = now;
   };
+  let frameWrite: Promise<string> | undefined;
+  let committed = false;
 
-  const outcome = await deps.models.withSession(async (session): Promise<GradeOutcome> => {
-    const { manifest } = session;
-    let image;
-    try {
-      image = await decodeImage(frame.data);
-    } catch (error) {
-      if (error instanceof VisionError && REFUSAL_CODES.has(error.code)) return { ok: false, error: { code: error.code, message: error.message }, timings };
-      throw error;
-    }
-    lap('decode');
-    const { check, finding } = inspectFrame(image, deps.gate);
-    lap('gate');
-    if (!check.ok) return { ok: false, error: { code: check.code, message: check.message }, timings };
-    const tray = finding!.trayColour;
-    const crop = cropStone(image, check.stone, manifest.input.size, manifest.input.crop.factor, tray);
-    lap('crop');
-    const tensor = normaliseCrop(crop, manifest.input);
-    lap('tensor');
-    const outputs = await session.run(tensor);
-    lap('infer');
+  try {
+    const outcome = await deps.models.withSession(async (session): Promise<GradeOutcome> => {
+      const { manifest } = session;
+      let image;
+      try {
+        image = await decodeImage(frame.data);
+      } catch (error) {
+        if (error instanceof VisionError && REFUSAL_CODES.has(error.code)) return { ok: false, error: { code: error.code, message: error.message }, timings };
+        throw error;
+      }
+      lap('decode');
+      const createdAt = (deps.clock ?? (() => new Date()))();
+      const id = uuidv7({ msecs: createdAt.getTime() });
+      const ext = FRAME_EXTENSIONS[image.source.format] ?? 'jpg';
+      frameWrite = background(() => deps.store.writeFrame(id, createdAt.toISOString(), { bytes: frame.data, ext }), timings, 'frameWriteBackground');
 
-    const createdAt = (deps.clock ?? (() => new Date()))();
-    const unsigned = buildUnsignedRecord(gradingSpecOf(manifest), {
-      id: uuidv7({ msecs: createdAt.getTime() }),
-      createdAt: createdAt.toISOString(),
-      deviceId: deps.signer.deviceId,
-      storeId: deps.signer.storeId,
-      frameSha256: createHash('sha256').update(frame.data).digest('hex'),
-      outputs: Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, value.data])),
-      measurement: { diameterPx: check.stone.diameterPx * image.pxScale, mmPerPx: await deps.mmPerPx() },
+      const { check, finding } = inspectFrame(image, deps.gate);
+      lap('gate');
+      if (!check.ok) return { ok: false, error: { code: check.code, message: check.message }, timings };
+      const tray = finding!.trayColour;
+      const thumbnail = background(() => encodeThumbnail(cropStone(image, check.stone, THUMBNAIL_PX, manifest.input.crop.factor, tray)), timings, 'thumbnailBackground');
+      const crop = cropStone(image, check.stone, manifest.input.size, manifest.input.crop.factor, tray);
+      lap('crop');
+      const tensor = normaliseCrop(crop, manifest.input);
+      lap('tensor');
+      const outputs = await session.run(tensor);
+      lap('infer');
+
+      const unsigned = buildUnsignedRecord(gradingSpecOf(manifest), {
+        id,
+        createdAt: createdAt.toISOString(),
+        deviceId: deps.signer.deviceId,
+        storeId: deps.signer.storeId,
+        frameSha256: createHash('sha256').update(frame.data).digest('hex'),
+        outputs: Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, value.data])),
+        measurement: { diameterPx: check.stone.diameterPx * image.pxScale, mmPerPx: await deps.mmPerPx() },
+      });
+      const record = signRecord(unsigned, deps.signer);
+      lap('grade');
+      const thumbnailJpeg = await thumbnail;
+      lap('thumbnail');
+      const framePath = await frameWrite;
+      lap('frame');
+      deps.store.commit({ record, thumbnailJpeg, framePath, frameBytes: frame.data.length });
+      committed = true;
+      lap('commit');
+      return { ok: true, record, timings };
     });
-    const record = signRecord(unsigned, deps.signer);
-    lap('grade');
+    timings.total = performance.now() - started;
+    return outcome;
+  } finally {
+    // A refused or failed grade leaves no frame behind (commit() removes its own on failure).
+    if (frameWrite && !committed) {
+      const path = await frameWrite.catch(() => undefined);
+      if (path) deps.store.discardFrame(path);
+    }
+  }
+}
 
-    const thumbRgb = cropStone(image, check.stone, THUMBNAIL_PX, manifest.input.crop.factor, tray);
-    const thumbnailJpeg = await sharp(thumbRgb, { raw: { width: THUMBNAIL_PX, height: THUMBNAIL_PX, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
-    lap('thumbnail');
-    deps.store.save({ record, thumbnailJpeg, frame: { bytes: frame.data, ext: FRAME_EXTENSIONS[image.source.format] ?? 'jpg' } });
-    lap('commit');
-    return { ok: true, record, timings };
-  });
-  timings.total = performance.now() - started;
-  return outcome;
+function encodeThumbnail(rgb: Uint8Array): Promise<Buffer> {
+  return sharp(rgb, { raw: { width: THUMBNAIL_PX, height: THUMBNAIL_PX, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
 }

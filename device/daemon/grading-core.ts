@@ -2,9 +2,11 @@
  * What grading needs, opened together: config-driven model host, grade store, device identity
  * and calibration. The daemon (app.ts) and `loupe grade` both start one of these.
  */
+import { statSync } from 'node:fs';
 import { CalibrationStore } from '../calibration/store.ts';
 import type { LoupeConfig } from '../config/schema.ts';
 import { ModelHost, type ModelInfo } from '../inference/model-host.ts';
+import type { Runtime } from '../inference/onnx-session.ts';
 import { bundledReleaseDir } from '../inference/release.ts';
 import { GradeStore } from '../store/grade-store.ts';
 import { loadOrCreateIdentity, type DeviceIdentity } from '../../provisioning/identity.ts';
@@ -15,10 +17,15 @@ export class GradingCore {
   readonly models: ModelHost;
   readonly calibration: CalibrationStore;
   private identityLoaded: DeviceIdentity | undefined;
+  private calibrationCache: { stamp: string; mmPerPx: number } | undefined;
 
-  constructor(readonly config: LoupeConfig) {
+  /** `runtime: 'web'` grades on onnxruntime-web (wasm), for the benchmark's comparison. */
+  constructor(
+    readonly config: LoupeConfig,
+    options: { runtime?: Runtime; threads?: number } = {},
+  ) {
     this.store = new GradeStore(config.dataDir);
-    this.models = new ModelHost({ providers: config.model.providers, runTimeoutMs: config.model.runTimeoutMs });
+    this.models = new ModelHost({ providers: config.model.providers, runTimeoutMs: config.model.runTimeoutMs, runtime: options.runtime, threads: options.threads });
     this.calibration = new CalibrationStore(config.dataDir);
   }
 
@@ -65,8 +72,23 @@ export class GradingCore {
       models: this.models,
       store: this.store,
       signer: { deviceId: id.deviceId, storeId: id.storeId, keyId: id.keyId, privateKey: id.privateKey },
-      mmPerPx: async () => (await this.calibration.load()).mmPerPx,
+      mmPerPx: () => this.currentMmPerPx(),
     };
+  }
+
+  /** The calibration, re-read only when its file changes (a stat per grade, not a read). */
+  private async currentMmPerPx(): Promise<number> {
+    let stamp = 'absent';
+    try {
+      const stats = statSync(this.calibration.path);
+      stamp = `${stats.mtimeMs}:${stats.size}`;
+    } catch {
+      // no file: the default calibration
+    }
+    if (!this.calibrationCache || this.calibrationCache.stamp !== stamp) {
+      this.calibrationCache = { stamp, mmPerPx: (await this.calibration.load()).mmPerPx };
+    }
+    return this.calibrationCache.mmPerPx;
   }
 
   grade(frame: FrameInput): Promise<GradeOutcome> {

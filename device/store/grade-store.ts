@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
 import { StoreError } from './errors.ts';
-import { frameRelativePath, removeFile, writeFileDurably } from './frame-files.ts';
+import { frameRelativePath, removeFile, writeFileDurably, writeFileDurablyAsync } from './frame-files.ts';
 import { createOutbox, type Outbox, type OutboxRow } from './outbox.ts';
 import type { GradeRecordV1 } from '../grading/record.ts';
 
@@ -62,12 +62,10 @@ export class GradeStore {
     return this.db;
   }
 
+  /** Frame file first (fsynced), then the one transaction. Synchronous; the pipeline uses the split form below. */
   save(grade: GradeToSave): { framePath: string } {
-    const db = this.connection();
     const { record } = grade;
-    if (db.prepare('SELECT 1 FROM grades WHERE id = ?').get(record.id)) {
-      throw new StoreError('STORE_DUPLICATE_ID', `a grade with id ${record.id} already exists`);
-    }
+    this.refuseDuplicate(record.id);
     const framePath = frameRelativePath(record.id, record.createdAt, grade.frame.ext);
     const absoluteFrame = join(this.dataDir, framePath);
     try {
@@ -75,6 +73,33 @@ export class GradeStore {
     } catch (error) {
       throw new StoreError('STORE_WRITE_FAILED', `cannot write the frame ${absoluteFrame}: ${(error as Error).message}`, { cause: error });
     }
+    this.commit({ record, thumbnailJpeg: grade.thumbnailJpeg, framePath, frameBytes: grade.frame.bytes.length });
+    return { framePath };
+  }
+
+  /**
+   * Writes a grade's full frame durably, off the event loop, so it can overlap inference.
+   * Resolves with the path relative to the data dir, for commit(); discardFrame() if no grade follows.
+   */
+  async writeFrame(id: string, createdAt: string, frame: GradeToSave['frame']): Promise<string> {
+    const framePath = frameRelativePath(id, createdAt, frame.ext);
+    try {
+      await writeFileDurablyAsync(join(this.dataDir, framePath), frame.bytes);
+    } catch (error) {
+      throw new StoreError('STORE_WRITE_FAILED', `cannot write the frame ${join(this.dataDir, framePath)}: ${(error as Error).message}`, { cause: error });
+    }
+    return framePath;
+  }
+
+  discardFrame(framePath: string): void {
+    removeFile(join(this.dataDir, framePath));
+  }
+
+  /** The one transaction: grade row, images row, outbox row. The frame file must already be durable. */
+  commit(grade: { record: GradeRecordV1; thumbnailJpeg: Uint8Array; framePath: string; frameBytes: number }): void {
+    const db = this.connection();
+    const { record } = grade;
+    this.refuseDuplicate(record.id);
     try {
       db.transaction(() => {
         db.prepare(
@@ -97,16 +122,21 @@ export class GradeStore {
           record.id,
           Buffer.from(grade.thumbnailJpeg),
           grade.thumbnailJpeg.length,
-          framePath,
-          grade.frame.bytes.length,
+          grade.framePath,
+          grade.frameBytes,
         );
         db.prepare('INSERT INTO outbox (record_id, created_at) VALUES (?, ?)').run(record.id, record.createdAt);
       })();
     } catch (error) {
-      removeFile(absoluteFrame);
+      this.discardFrame(grade.framePath);
       throw new StoreError('STORE_WRITE_FAILED', `cannot commit grade ${record.id}: ${(error as Error).message}`, { cause: error });
     }
-    return { framePath };
+  }
+
+  private refuseDuplicate(id: string): void {
+    if (this.connection().prepare('SELECT 1 FROM grades WHERE id = ?').get(id)) {
+      throw new StoreError('STORE_DUPLICATE_ID', `a grade with id ${id} already exists`);
+    }
   }
 
   get(id: string): GradeRecordV1 | undefined {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -14,6 +14,13 @@ import { hugeImage } from './helpers/huge-image.ts';
 import { copyRelease, type TempRelease } from './helpers/releases.ts';
 
 let fixtures: FrameFixtureSet;
+
+/** Every file under frames/: a refused frame must not leave one behind. */
+function frameFilesOnDisk(): number {
+  const root = join(dataDir, 'frames');
+  if (!existsSync(root)) return 0;
+  return readdirSync(root).reduce((n, day) => n + readdirSync(join(root, day)).length, 0);
+}
 let dataDir: string;
 let core: GradingCore;
 
@@ -76,6 +83,7 @@ describe('grade pipeline: bad input is refused with its code, and writes nothing
       expect(outcome.error.message.length).toBeGreaterThan(20);
       expect(core.store.count()).toBe(grades);
       expect(core.store.outbox.backlog().count).toBe(backlog);
+      expect(frameFilesOnDisk()).toBe(grades);
     });
   }
 
@@ -135,5 +143,17 @@ describe('hot swap under load', () => {
     await expect(core.models.load(broken.dir)).rejects.toMatchObject({ code: 'MODEL_OUTPUT_MISMATCH' });
     expect((await grading).every((o) => o.ok)).toBe(true);
     expect(core.models.info()).toEqual(inUse);
+  });
+});
+
+describe('calibration', () => {
+  it('a new calibration applies to the next grade without a restart', async () => {
+    const before = await core.grade({ data: fixtures.good.bytes });
+    await core.calibration.save({ mmPerPx: 0.02, measuredAt: new Date().toISOString(), diskMm: 10, diskPx: 500 });
+    const after = await core.grade({ data: fixtures.good.bytes });
+    if (!before.ok || !after.ok) throw new Error('refused');
+    expect(before.record.carat.mmPerPx).not.toBe(0.02);
+    expect(after.record.carat.mmPerPx).toBe(0.02);
+    expect(after.record.carat.diameterMm).toBeCloseTo(after.record.carat.diameterPx * 0.02, 3);
   });
 });
