@@ -46,10 +46,17 @@ it('drops every malformed payload with a log line; both ends keep running and sy
 
   expect(daemon.running).toBe(true);
   expect(hq.running).toBe(true);
+
+  // A worker that starts later is handed a retained junk status on subscribe: it drops it and serves.
+  const retainedTopic = deviceTopic('status', { storeId: 'store-it', deviceId: 'retained-junk' });
+  await mosquittoPub({ port: broker.port, topic: retainedTopic, message: '{"state":', retain: true });
+  const late = await scenario.addWorker();
+  await waitFor(() => late.events('hq.payload_dropped').some((l) => l.topic === retainedTopic && l.code === 'PAYLOAD_NOT_JSON'), 'the late worker drops the retained junk');
+  expect(late.running).toBe(true);
   const records = driveGrades(daemon.options.dataDir, 20);
   const graded = await daemon.grade();
   expect(graded.status).toBe(201);
   await waitFor(async () => (await scenario.hqCount()) === 21, 'real grades still reach HQ');
-  expect(scenario.deviceOutboxCount()).toBe(0);
+  await waitFor(() => scenario.deviceOutboxCount() === 0, 'and leave the outbox on HQ\'s ack');
   expect(records).toHaveLength(20);
 });

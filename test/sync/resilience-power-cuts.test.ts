@@ -42,8 +42,12 @@ it(`survives ${KILLS} SIGKILLs during grading and sync with nothing lost or doub
   expect(daemon.starts).toBe(KILLS + 1);
   expect(apiGrades).toBeGreaterThan(0);
   expect(killsWithBacklog).toBeGreaterThanOrEqual(KILLS / 2); // most cuts hit while there was something to sync
-  // The last will told HQ the device went away without a goodbye.
-  await waitFor(async () => (await scenario.withHq((s) => s.listDevices())).some((d) => d.statusReason === 'connection-lost' || d.state === 'online'), 'a status at HQ');
+  // After the last cut the broker published the retained last will, and HQ recorded it.
+  const [device] = await waitFor(async () => {
+    const devices = await scenario.withHq((s) => s.listDevices());
+    return devices.some((d) => d.state === 'offline') ? devices : undefined;
+  }, 'the last will at HQ');
+  expect(device).toMatchObject({ deviceId: scenario.address.deviceId, state: 'offline', statusReason: 'connection-lost' });
 
   await daemon.start();
   await waitFor(() => scenario.deviceOutboxCount() === 0, 'the last run drains the outbox', 90_000);
