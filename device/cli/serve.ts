@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   try {
     const url = await app.start();
-    console.log(`loupe serve: kiosk at ${url}/  (data ${config.dataDir}, camera ${config.camera.spec}, sync ${config.sync.brokerUrl ?? 'offline'})`);
+    console.log(`loupe serve: kiosk at ${url}/  (data ${config.dataDir}, camera ${app.health().camera.kind}, sync ${config.sync.brokerUrl ?? 'offline'})`);
   } catch (error) {
     await app.stop();
     throw error;

@@ -7,7 +7,8 @@ export const DEFAULT_HTTP_PORT = 8737;
 export const PROVIDERS = ['tensorrt', 'cuda', 'cpu'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-export const CAMERA_SPEC_PATTERN = /^(synthetic(:[^\s]*)?|folder:.+|v4l2:\/dev\/video\d+(\?.*)?|gst:.+)$/;
+/** `auto`: the first /dev/videoN if there is one, else the synthetic camera. */
+export const CAMERA_SPEC_PATTERN = /^(auto|synthetic(:\d+)?|folder:.+|v4l2:\/dev\/video\d+|gst:.+)$/;
 const CAMERA_SPEC_HELP = 'expected synthetic|folder:DIR|v4l2:/dev/videoN|gst:...';
 
 // 0 = any free port (tests, side-by-side benches).
@@ -27,7 +28,7 @@ export const configSchema = z
       .prefault({}),
     camera: z
       .object({
-        spec: z.string({ error: CAMERA_SPEC_HELP }).regex(CAMERA_SPEC_PATTERN, { error: CAMERA_SPEC_HELP }).default('synthetic'),
+        spec: z.string({ error: CAMERA_SPEC_HELP }).regex(CAMERA_SPEC_PATTERN, { error: CAMERA_SPEC_HELP }).default('auto'),
         captureTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
       })
       .strict()

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { ApiServer } from '../api/server.ts';
 import type { ApiServices, GradeResult, Health, SocketMessage } from '../api/types.ts';
-import { createCamera } from '../camera/factory.ts';
+import { createCamera, detectCamera } from '../camera/factory.ts';
 import type { Camera } from '../camera/types.ts';
 import type { LoupeConfig } from '../config/schema.ts';
 import { withTimeout } from '../inference/timeout.ts';
@@ -102,7 +102,8 @@ export class LoupeApp {
       },
     );
     const calibration = await this.core.calibration.load();
-    const camera = this.options.camera ?? createCamera(config.camera.spec, { mmPerPx: calibration.mmPerPx });
+    const spec = config.camera.spec === 'auto' ? await detectCamera() : config.camera.spec;
+    const camera = this.options.camera ?? createCamera(spec, { mmPerPx: calibration.mmPerPx });
     this.camera = new CameraSupervisor(camera, { captureTimeoutMs: config.camera.captureTimeoutMs, log: this.log });
     this.cameraStarting = this.camera.start();
 

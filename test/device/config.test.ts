@@ -31,7 +31,7 @@ describe('device config', () => {
       version: CONFIG_VERSION,
       dataDir: dir,
       http: { host: '127.0.0.1', port: 8737 },
-      camera: { spec: 'synthetic' },
+      camera: { spec: 'auto' },
       model: { releaseDir: null, providers: ['tensorrt', 'cuda', 'cpu'], runTimeoutMs: 2000 },
       retention: { fullFrameDays: 30 },
       identity: { deviceId: null, storeId: null },
@@ -69,6 +69,15 @@ describe('device config', () => {
     expect(bad.message).toBe('camera.spec: expected synthetic|folder:DIR|v4l2:/dev/videoN|gst:...');
     const several = problem(() => parseConfig({ version: 2, dataDir: '/d', http: { port: 70000 }, model: { providers: ['cpu', 'cpu'] } }));
     expect(several.message.split('\n')).toEqual(['http.port: expected 0–65535', 'model.providers: each provider at most once']);
+  });
+
+  it('accepts every camera spec form and refuses near misses', () => {
+    for (const spec of ['auto', 'synthetic', 'synthetic:7', 'folder:/var/replay', 'v4l2:/dev/video0', 'gst:0', 'gst:nvarguscamerasrc ! appsink']) {
+      expect(parseConfig({ version: 2, dataDir: '/d', camera: { spec } }).camera.spec).toBe(spec);
+    }
+    for (const spec of ['synthetic:seven', 'v4l2:/dev/sda', 'folder:', 'usb']) {
+      expect(problem(() => parseConfig({ version: 2, dataDir: '/d', camera: { spec } })).message, spec).toMatch(/^camera\.spec: /);
+    }
   });
 
   it('refuses unknown keys, a non-loopback host and a bad broker URL', () => {
