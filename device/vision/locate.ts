@@ -25,7 +25,7 @@ export const DEFAULT_EVIDENCE: EvidenceThresholds = { brighter: 7, darker: 30, c
 /** Gaps up to 2r+1 px inside the stone's mask are closed before labelling. */
 export const MASK_CLOSING_RADIUS = 2;
 /** A blob smaller than this fraction of the short side (as a diameter) is dust, not a stone. */
-export const MIN_STONE_DIAMETER_FRACTION = 0.04;
+export const MIN_STONE_DIAMETER_FRACTION = 0.08;
 /** Fragments within this fraction of the blob's size around it count as stone too. */
 export const GROUP_MARGIN = 0.1;
 /** Boundary rays cast from the centroid. */
