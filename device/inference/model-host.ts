@@ -74,6 +74,15 @@ export class ModelHost {
   async withSession<T>(work: (session: OnnxSession) => Promise<T>): Promise<T> {
     const slot = this.active;
     if (!slot) throw new ModelError('MODEL_NOT_READY', 'no model is loaded yet');
+    if (!slot.session.loaded) {
+      // Its worker died (a crash, out of memory): load the same release again, once.
+      if (!slot.retired) {
+        slot.retired = true;
+        this.active = undefined;
+        void this.load(slot.session.releaseDir).catch(() => undefined);
+      }
+      throw new ModelError('MODEL_NOT_READY', 'the inference worker stopped; the model is being reloaded');
+    }
     slot.inFlight++;
     try {
       return await work(slot.session);

@@ -108,3 +108,23 @@ describe('OnnxSession refuses a model that does not match its manifest', () => {
     expect(await loadFailure(bundledReleaseDir(), ['coreml', 'dml'])).toMatchObject({ code: 'MODEL_NO_PROVIDER', message: expect.stringContaining('add "cpu"') });
   });
 });
+
+describe('ModelHost recovers from a dead inference worker', () => {
+  it('answers MODEL_NOT_READY once, reloads the same release, and grades again', async () => {
+    const { ModelHost } = await import('../../device/inference/model-host.ts');
+    const host = new ModelHost({ providers: ['cpu'], runTimeoutMs: 5000 });
+    await host.load(bundledReleaseDir());
+    try {
+      await host.withSession(async (session) => {
+        // A real crash of the worker thread, as an out-of-memory kill would cause.
+        await (session as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      });
+      await expect(host.withSession((s) => s.run(zeros()))).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
+      await expect.poll(() => host.ready, { timeout: 30_000 }).toBe(true);
+      const out = await host.withSession((s) => s.run(zeros()));
+      expect(out.colour.dims).toEqual([1, 23]);
+    } finally {
+      await host.stop();
+    }
+  });
+});
