@@ -15,7 +15,6 @@ export const subcommands: Subcommand[] = [
   { name: 'hq devices', summary: 'list devices with status and backlog', load: () => import('../../cloud-sync/hq/cli/devices.ts') },
   { name: 'hq grades', summary: 'list grades HQ holds for a store (--store S)', load: () => import('../../cloud-sync/hq/cli/grades.ts') },
   { name: 'calibrate', summary: 'measure mm per pixel from a reference disk on the tray', load: () => import('./calibrate.ts') },
-  { name: 'bench vision', summary: 'measure decode, girdle location and the quality gate (device/vision)', load: () => import('../vision/bench-cli.ts') },
   { name: 'serve', summary: 'run the device daemon: kiosk, API and sync on 127.0.0.1', load: () => import('./serve.ts') },
   { name: 'history', summary: 'list stored grades by day or id (device)', load: () => import('./history.ts') },
   { name: 'grade', summary: 'grade image files and store the signed records (device)', load: () => import('./grade.ts') },

@@ -172,18 +172,16 @@ export class PostgresHqStore implements HqStore {
     }
   }
 
-  async recordStatus(status: DeviceStatusV1): Promise<boolean> {
-    const r = await this.db().query(
+  async recordStatus(status: DeviceStatusV1): Promise<void> {
+    await this.db().query(
       `INSERT INTO devices (store_id, device_id, state, status_at, backlog, oldest_unsent_age_s, model_version, status_reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (store_id, device_id) DO UPDATE SET
          state = excluded.state, status_at = excluded.status_at, backlog = COALESCE(excluded.backlog, devices.backlog),
          oldest_unsent_age_s = CASE WHEN excluded.backlog IS NULL THEN devices.oldest_unsent_age_s ELSE excluded.oldest_unsent_age_s END,
-         model_version = COALESCE(excluded.model_version, devices.model_version), status_reason = excluded.status_reason
-       WHERE devices.status_at IS NULL OR devices.status_at <= excluded.status_at`,
+         model_version = COALESCE(excluded.model_version, devices.model_version), status_reason = excluded.status_reason`,
       [status.storeId, status.deviceId, status.state, status.at, status.backlog, status.oldestUnsentAgeS, status.modelVersion, status.reason ?? null],
     );
-    return r.rowCount === 1;
   }
 
   async listDevices(): Promise<DeviceSummary[]> {

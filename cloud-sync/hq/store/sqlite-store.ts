@@ -126,16 +126,15 @@ export class SqliteHqStore implements HqStore {
     }
   }
 
-  async recordStatus(status: DeviceStatusV1): Promise<boolean> {
-    const r = this.connection()
+  async recordStatus(status: DeviceStatusV1): Promise<void> {
+    this.connection()
       .prepare(
         `INSERT INTO devices (store_id, device_id, state, status_at, backlog, oldest_unsent_age_s, model_version, status_reason)
          VALUES (@storeId, @deviceId, @state, @at, @backlog, @age, @model, @reason)
          ON CONFLICT (store_id, device_id) DO UPDATE SET
            state = excluded.state, status_at = excluded.status_at, backlog = COALESCE(excluded.backlog, devices.backlog),
            oldest_unsent_age_s = CASE WHEN excluded.backlog IS NULL THEN devices.oldest_unsent_age_s ELSE excluded.oldest_unsent_age_s END,
-           model_version = COALESCE(excluded.model_version, devices.model_version), status_reason = excluded.status_reason
-         WHERE devices.status_at IS NULL OR devices.status_at <= excluded.status_at`,
+           model_version = COALESCE(excluded.model_version, devices.model_version), status_reason = excluded.status_reason`,
       )
       .run({
         storeId: status.storeId,
@@ -147,7 +146,6 @@ export class SqliteHqStore implements HqStore {
         model: status.modelVersion,
         reason: status.reason ?? null,
       });
-    return r.changes === 1;
   }
 
   async listDevices(): Promise<DeviceSummary[]> {

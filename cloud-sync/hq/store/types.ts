@@ -66,8 +66,12 @@ export interface HqStore {
   close(): Promise<void>;
   /** Upserts by record id in one transaction; resolves only after the commit. */
   commitBatch(batch: BatchToCommit): Promise<CommitResult>;
-  /** Keeps the newest status per device (by its `at`); false when an older one arrived late. */
-  recordStatus(status: DeviceStatusV1): Promise<boolean>;
+  /**
+   * Records a device's status; the latest to arrive wins. The broker delivers one topic's
+   * messages in order, and a last will carries the `at` of the connect it was set at (older
+   * than the statuses sent since), so arrival order, not `at`, is the truth.
+   */
+  recordStatus(status: DeviceStatusV1): Promise<void>;
   listDevices(): Promise<DeviceSummary[]>;
   listGrades(query?: GradeQuery): Promise<HqGradeRow[]>;
   countGrades(query?: { storeId?: string; deviceId?: string }): Promise<number>;

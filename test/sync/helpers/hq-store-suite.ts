@@ -90,15 +90,19 @@ export function describeHqStore(name: string, harness: StoreHarness): void {
       expect((await store.listDevices()).map((d) => `${d.storeId}/${d.deviceId}`)).toEqual(['store-a/dev-1', 'store-b/dev-7']);
     });
 
-    it('records device status, newest wins, and a will without numbers keeps the last backlog', async () => {
-      expect(await store.recordStatus(status('online', '2026-03-01T10:00:05.000Z', 42))).toBe(true);
-      expect(await store.recordStatus(status('offline', '2026-03-01T10:00:01.000Z', 7))).toBe(false);
+    it('records device status, the latest arrival wins (a last will carries its connect time), and a will keeps the last backlog', async () => {
+      await store.recordStatus(status('online', '2026-03-01T10:00:05.000Z', 42));
       let [d] = await store.listDevices();
       expect(d).toMatchObject({ state: 'online', backlog: 42, oldestUnsentAgeS: 12.5, modelVersion: 'loupe-rb@1.0.0', gradesCount: 0 });
-      expect(await store.recordStatus({ ...status('offline', '2026-03-01T10:00:09Z', null), reason: 'connection-lost' })).toBe(true);
+      // The will was set when the connection opened, before that online status was sent.
+      await store.recordStatus({ ...status('offline', '2026-03-01T10:00:01.000Z', null), reason: 'connection-lost' });
       [d] = await store.listDevices();
       expect(d).toMatchObject({ state: 'offline', backlog: 42, modelVersion: 'loupe-rb@1.0.0', statusReason: 'connection-lost' });
-      expect(Date.parse(d.statusAt!)).toBe(Date.parse('2026-03-01T10:00:09Z'));
+      expect(Date.parse(d.statusAt!)).toBe(Date.parse('2026-03-01T10:00:01.000Z'));
+      await store.recordStatus(status('online', '2026-03-01T10:00:09Z', 3));
+      [d] = await store.listDevices();
+      expect(d).toMatchObject({ state: 'online', backlog: 3, statusReason: null });
+      expect(await store.listDevices()).toHaveLength(1);
     });
 
     it('migrates once: reopening is harmless and the data stays', async () => {
