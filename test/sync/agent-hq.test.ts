@@ -154,6 +154,47 @@ describe('agent ↔ HQ over a real broker', () => {
   });
 });
 
+describe('persistent session', () => {
+  it('an ack HQ sent while the device was away waits in its session and clears the outbox on return', async () => {
+    const { address, device, hqStore, hqLog } = setup();
+    const records = gradeInto(device, 5, { ...address, key });
+    await hqStore.open();
+    // HQ's store holds the first commit until we open the gate, and never answers again after it,
+    // so the only ack the device can get is the one queued while it was away.
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    let commits = 0;
+    const gatedStore = {
+      ...hqStore,
+      kind: hqStore.kind,
+      recordStatus: (st: Parameters<typeof hqStore.recordStatus>[0]) => hqStore.recordStatus(st),
+      commitBatch: async (batch: Parameters<typeof hqStore.commitBatch>[0]) => {
+        if (commits++ > 0) return new Promise<never>(() => undefined);
+        await gate;
+        return hqStore.commitBatch(batch);
+      },
+    } as typeof hqStore;
+    const hq = new IngestWorker({ brokerUrl: broker.url, store: gatedStore, logger: hqLog, operationTimeoutMs: 500 });
+    hq.start();
+    cleanups.push(() => hq.stop());
+    await waitFor(() => hq.state === 'online', 'HQ online');
+    const settings = fastSyncSettings(broker.url, { ackTimeoutMs: 60_000 });
+    const first = new SyncAgent({ outbox: device.outbox, identity: address, settings, logger: createMemoryLogger(), modelVersion: () => null });
+    first.start();
+    await waitFor(() => commits === 1, 'the batch reached HQ');
+    await first.stop();
+    openGate();
+    await waitFor(() => hq.counters.batches === 1, 'HQ committed and acked while the device was away');
+    expect(device.outbox.backlog().count).toBe(5);
+    const second = new SyncAgent({ outbox: device.outbox, identity: address, settings, logger: createMemoryLogger(), modelVersion: () => null });
+    cleanups.push(() => second.stop());
+    second.start();
+    await waitFor(() => device.outbox.backlog().count === 0, 'the queued ack delivered on reconnect');
+    expect(second.status().ackedRecords).toBe(5);
+    expect((await hqStore.listGrades({ deviceId: address.deviceId })).map((g) => g.id)).toEqual(records.map((r) => r.id));
+  });
+});
+
 describe('agent shutdown never hangs on the broker (MQTT.js #1987)', () => {
   it('stops within its timeouts while the broker is frozen mid-session', async () => {
     const frozen = new MosquittoBroker();
