@@ -1,6 +1,7 @@
 /**
  * Errors of the sync protocol. Each carries a stable code a person can look up and, where one
- * applies, the MQTT 5 reason code (OASIS MQTT 5.0 §2.4) that the PUBACK or log reports.
+ * applies, the MQTT 5 reason code (OASIS MQTT 5.0 §2.4) that the PUBACK or log reports. Only
+ * codes a PUBACK may carry (§3.4.2.1) are used for payload errors.
  */
 export const MqttReasonCode = {
   Success: 0x00,
@@ -9,7 +10,6 @@ export const MqttReasonCode = {
   ImplementationSpecificError: 0x83,
   NotAuthorized: 0x87,
   TopicNameInvalid: 0x90,
-  PacketTooLarge: 0x95,
   QuotaExceeded: 0x97,
   PayloadFormatInvalid: 0x99,
 } as const;
@@ -33,7 +33,7 @@ export type SyncErrorCode =
 
 const defaultReasonCode: Record<SyncErrorCode, MqttReasonCode> = {
   PAYLOAD_EMPTY: MqttReasonCode.PayloadFormatInvalid,
-  PAYLOAD_TOO_LARGE: MqttReasonCode.PacketTooLarge,
+  PAYLOAD_TOO_LARGE: MqttReasonCode.QuotaExceeded,
   PAYLOAD_NOT_JSON: MqttReasonCode.PayloadFormatInvalid,
   PAYLOAD_INVALID: MqttReasonCode.PayloadFormatInvalid,
   TOPIC_UNKNOWN: MqttReasonCode.TopicNameInvalid,

@@ -262,6 +262,8 @@ describe('HQ drops malformed batches and statuses with a log line, and keeps ing
     expect(drops.map((d) => d.topic)).toEqual([grades, grades, grades, grades, grades, status, status]);
     expect(hqLog.entries.find((e) => e.event === 'hq.record_rejected')).toMatchObject({ code: 'RECORD_DEVICE_MISMATCH', recordId: otherDevice.id });
     expect(await hqStore.countGrades()).toBe(0);
+    // Every refusal went back as a valid MQTT 5 PUBACK reason code: MQTT.js raises no error.
+    expect(hqLog.entries.filter((e) => e.event === 'mqtt.error')).toEqual([]);
     await mosquittoPub({ port: broker.port, topic: status, empty: true, retain: true }); // clear the retained junk
     gradeInto(device, 4, { ...address, key });
     agent.start();

@@ -69,7 +69,7 @@ describe('decodeMessage', () => {
     ['not JSON', Buffer.from('{"batchId": '), 'PAYLOAD_NOT_JSON', MqttReasonCode.PayloadFormatInvalid],
     ['wrong types', Buffer.from(JSON.stringify({ schema: 'loupe.sync.grades/v1', batchId: 7, records: 'x' })), 'PAYLOAD_INVALID', MqttReasonCode.PayloadFormatInvalid],
     ['a JSON string', Buffer.from('"hello"'), 'PAYLOAD_INVALID', MqttReasonCode.PayloadFormatInvalid],
-    ['huge', Buffer.alloc(MAX_PAYLOAD_BYTES.grades + 1, 0x20), 'PAYLOAD_TOO_LARGE', MqttReasonCode.PacketTooLarge],
+    ['huge', Buffer.alloc(MAX_PAYLOAD_BYTES.grades + 1, 0x20), 'PAYLOAD_TOO_LARGE', MqttReasonCode.QuotaExceeded],
   ])('refuses a payload that is %s, with a code and a reason', (_name, payload, code, reasonCode) => {
     const decoded = decodeMessage('grades', topic, payload);
     expect(decoded.ok).toBe(false);
