@@ -16,6 +16,7 @@ import { signRecord, type SigningKey } from '../grading/signature.ts';
 import { modelVersionOf, type ModelManifest } from '../inference/manifest.ts';
 import type { ModelHost } from '../inference/model-host.ts';
 import type { GradeStore } from '../store/grade-store.ts';
+import { sniffFrameExt, type FrameExt } from '../store/frame-files.ts';
 import type { GradeRecordV1 } from '../grading/record.ts';
 
 export const THUMBNAIL_PX = 160;
@@ -55,7 +56,7 @@ export function gradingSpecOf(manifest: ModelManifest): GradingSpec {
   return { modelVersion: modelVersionOf(manifest), heads: manifest.heads, ...(manifest.regression && { regression: manifest.regression }) };
 }
 
-const FRAME_EXTENSIONS: Record<string, 'jpg' | 'png' | 'webp' | 'tiff'> = { jpeg: 'jpg', png: 'png', webp: 'webp', tiff: 'tiff' };
+const FRAME_EXTENSIONS: Record<string, FrameExt> = { jpeg: 'jpg', png: 'png', webp: 'webp', tiff: 'tiff' };
 
 /** Runs a promise in the background, timing it, and never letting it reject unobserved. */
 function background<T>(task: () => Promise<T>, timings: StageTimings, key: 'frameWriteBackground' | 'thumbnailBackground') {
@@ -82,6 +83,14 @@ export async function gradeFrame(deps: PipelineDeps, frame: FrameInput): Promise
   try {
     const outcome = await deps.models.withSession(async (session): Promise<GradeOutcome> => {
       const { manifest } = session;
+      const createdAt = (deps.clock ?? (() => new Date()))();
+      const id = uuidv7({ msecs: createdAt.getTime() });
+      const writeFrame = (ext: FrameExt) =>
+        background(() => deps.store.writeFrame(id, createdAt.toISOString(), { bytes: frame.data, ext }), timings, 'frameWriteBackground');
+      // Start the durable frame write now, so its fsyncs run while sharp decodes (the event
+      // loop is free then); a refused frame's file is removed again below.
+      const sniffed = sniffFrameExt(frame.data);
+      if (sniffed) frameWrite = writeFrame(sniffed);
       let image;
       try {
         image = await decodeImage(frame.data);
@@ -90,10 +99,7 @@ export async function gradeFrame(deps: PipelineDeps, frame: FrameInput): Promise
         throw error;
       }
       lap('decode');
-      const createdAt = (deps.clock ?? (() => new Date()))();
-      const id = uuidv7({ msecs: createdAt.getTime() });
-      const ext = FRAME_EXTENSIONS[image.source.format] ?? 'jpg';
-      frameWrite = background(() => deps.store.writeFrame(id, createdAt.toISOString(), { bytes: frame.data, ext }), timings, 'frameWriteBackground');
+      frameWrite ??= writeFrame(FRAME_EXTENSIONS[image.source.format] ?? 'jpg');
 
       const { check, finding } = inspectFrame(image, deps.gate);
       lap('gate');

@@ -3,6 +3,18 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSyn
 import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
+export type FrameExt = 'jpg' | 'png' | 'webp' | 'tiff';
+
+/** The file extension an encoded frame's magic bytes call for; undefined when they match none. */
+export function sniffFrameExt(bytes: Uint8Array): FrameExt | undefined {
+  const at = (offset: number, ...values: number[]) => values.every((v, i) => bytes[offset + i] === v);
+  if (at(0, 0xff, 0xd8, 0xff)) return 'jpg';
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'webp';
+  if (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a)) return 'tiff';
+  return undefined;
+}
+
 export function frameRelativePath(id: string, createdAt: string, ext: string): string {
   return join('frames', createdAt.slice(0, 10), `${id}.${ext}`);
 }

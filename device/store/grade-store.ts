@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
 import { StoreError } from './errors.ts';
-import { frameRelativePath, removeFile, writeFileDurably, writeFileDurablyAsync } from './frame-files.ts';
+import { frameRelativePath, removeFile, writeFileDurably, writeFileDurablyAsync, type FrameExt } from './frame-files.ts';
 import { createOutbox, type Outbox, type OutboxRow } from './outbox.ts';
 import type { GradeRecordV1 } from '../grading/record.ts';
 
 export interface GradeToSave {
   record: GradeRecordV1;
   thumbnailJpeg: Uint8Array;
-  frame: { bytes: Uint8Array; ext: 'jpg' | 'png' | 'webp' | 'tiff' };
+  frame: { bytes: Uint8Array; ext: FrameExt };
 }
 
 export interface StoredImageRow {

@@ -84,3 +84,16 @@ describe('GradeStore', () => {
     for (const r of records) expect(store.get(r.id)).toEqual(r);
   });
 });
+
+describe('sniffFrameExt', () => {
+  it('names the format from the magic bytes, or nothing', async () => {
+    const { sniffFrameExt } = await import('../../device/store/frame-files.ts');
+    expect(sniffFrameExt(Buffer.from('ffd8ffe0', 'hex'))).toBe('jpg');
+    expect(sniffFrameExt(Buffer.from('89504e470d0a1a0a0000', 'hex'))).toBe('png');
+    expect(sniffFrameExt(Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 ')]))).toBe('webp');
+    expect(sniffFrameExt(Buffer.from('49492a00', 'hex'))).toBe('tiff');
+    expect(sniffFrameExt(Buffer.from('4d4d002a', 'hex'))).toBe('tiff');
+    expect(sniffFrameExt(Buffer.from('GIF89a'))).toBeUndefined();
+    expect(sniffFrameExt(Buffer.alloc(0))).toBeUndefined();
+  });
+});
