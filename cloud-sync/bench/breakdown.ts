@@ -2,7 +2,7 @@
  * Where a drained grade's time goes, measured stage by stage on the same kind of data in the
  * same run, in µs per grade: the stage that costs most bounds the pipeline.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -48,7 +48,8 @@ export async function measureStages(brokerUrl: string, batchSize: number, batche
     costs.push({ stage: 'HQ: decode + validate', usPerGrade: us(performance.now() - t, n), what: 'JSON.parse + zod (envelope and each §3 record)' });
 
     for (const synchronous of ['FULL', 'NORMAL'] as const) {
-      const store = new SqliteHqStore(join(mkdtempSync(join(tmpdir(), 'loupe-bench-hq-')), 'hq.db'), { synchronous });
+      const dir = mkdtempSync(join(tmpdir(), 'loupe-bench-hq-'));
+      const store = new SqliteHqStore(join(dir, 'hq.db'), { synchronous });
       await store.open();
       t = performance.now();
       for (const d of decoded) await store.commitBatch({ batchId: d.batch.batchId, ...address, records: d.accepted, receivedAt: new Date().toISOString() });
@@ -58,6 +59,7 @@ export async function measureStages(brokerUrl: string, batchSize: number, batche
         what: synchronous === 'FULL' ? 'upsert + fsync per batch (what HQ runs)' : 'same without the fsync: the gap is the fsync',
       });
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
 
     costs.push({ stage: 'broker: QoS 1 round trip', usPerGrade: await brokerCost(brokerUrl, payloads, n), what: 'publish → Mosquitto → subscriber, pipelined' });
@@ -68,6 +70,7 @@ export async function measureStages(brokerUrl: string, batchSize: number, batche
     costs.push({ stage: 'device: outbox acknowledge', usPerGrade: us(performance.now() - t, n), what: 'DELETE + fsync per batch (synchronous=FULL)' });
   } finally {
     device.close();
+    rmSync(device.dataDir, { recursive: true, force: true });
   }
   return costs;
 }

@@ -3,7 +3,7 @@
  * loopback Mosquitto, batched and one message per grade, side by side in one run, plus a
  * stage-by-stage breakdown of what bounds it.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SyncAgent } from '../agent/agent.ts';
@@ -83,6 +83,7 @@ async function drainOnce(mode: string, brokerUrl: string, hqDb: string, hqPid: n
   } finally {
     await agent.stop();
     device.close();
+    rmSync(device.dataDir, { recursive: true, force: true });
   }
   const drainS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -144,7 +145,8 @@ export async function runDrainBench(options: DrainBenchOptions = {}): Promise<Dr
     return { batched, single, ratio, stages, bound, boundSummary, goalGradesPerS: GOAL, meetsGoal: batched.gradesPerS >= GOAL };
   } finally {
     await hq.stop();
-    await broker?.stop();
+    await broker?.remove();
+    rmSync(hqDir, { recursive: true, force: true });
   }
 }
 

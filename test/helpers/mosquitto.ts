@@ -4,7 +4,7 @@
  * persistence file, so persistent sessions and their queued messages survive it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, type WriteStream } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +141,12 @@ export class MosquittoBroker {
     this.exited = undefined;
     this.log?.end();
     this.log = undefined;
+  }
+
+  /** Stops the broker and deletes its folder (config, persistence, log), unless the caller gave the folder. */
+  async remove(): Promise<void> {
+    await this.stop();
+    if (this.dir && !this.options.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 
   async restart(): Promise<void> {

@@ -2,9 +2,9 @@
  * The device agent and an HQ ingest worker in this process, over a real Mosquitto broker, with
  * the real SQLite outbox (device/store) and the real SQLite HQ store.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SyncAgent } from '../../cloud-sync/agent/agent.ts';
 import { IngestWorker } from '../../cloud-sync/hq/ingest-worker.ts';
@@ -13,7 +13,7 @@ import { createMemoryLogger } from '../../cloud-sync/log.ts';
 import { deviceTopic } from '../../cloud-sync/protocol/index.ts';
 import type { GradeStore } from '../../device/store/grade-store.ts';
 import { MosquittoBroker } from '../helpers/mosquitto.ts';
-import { gradeInto, openDeviceStore } from './helpers/device-store.ts';
+import { gradeInto, openDeviceStore, removeDeviceStore } from './helpers/device-store.ts';
 import { mosquittoPub } from './helpers/mqtt-cli.ts';
 import { makeRecord, testSigningKey } from './helpers/records.ts';
 import { fastSyncSettings } from './helpers/settings.ts';
@@ -21,11 +21,15 @@ import { waitFor } from './helpers/wait.ts';
 
 const key = testSigningKey();
 const broker = new MosquittoBroker();
+const scratch = mkdtempSync(join(tmpdir(), 'loupe-sync-scratch-'));
 let cleanups: Array<() => Promise<void> | void> = [];
 let n = 0;
 
 beforeAll(async () => broker.start());
-afterAll(async () => broker.stop());
+afterAll(async () => {
+  await broker.remove();
+  rmSync(scratch, { recursive: true, force: true });
+});
 afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
   cleanups = [];
@@ -43,7 +47,8 @@ function setup(overrides: Record<string, unknown> = {}) {
     await agent.stop();
     await hq.stop();
     await hqStore.close();
-    device.close();
+    removeDeviceStore(device);
+    rmSync(dirname(hqStore.file), { recursive: true, force: true });
   });
   return { address, device, hqStore, agent, hq, agentLog, hqLog };
 }
@@ -114,7 +119,7 @@ describe('agent ↔ HQ over a real broker', () => {
     agent.start();
     await waitFor(() => agent.status().state === 'online', 'agent online');
     const topic = deviceTopic('ack', address);
-    const huge = join(mkdtempSync(join(tmpdir(), 'loupe-huge-')), 'huge.bin');
+    const huge = join(scratch, `huge-${++n}.bin`);
     writeFileSync(huge, Buffer.alloc(5 * 1024 * 1024, 0x7b));
     const goodShape = { schema: 'loupe.sync.ack/v1', batchId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', deviceId: address.deviceId, committed: [], rejected: [], hqAt: new Date().toISOString() };
     await mosquittoPub({ port: broker.port, topic, message: '{"batchId": ' });
@@ -214,10 +219,10 @@ describe('agent shutdown never hangs on the broker (MQTT.js #1987)', () => {
       const took = Date.now() - t0;
       expect(took).toBeLessThan(4000);
       expect(device.outbox.backlog().count).toBe(25); // nothing was acked, nothing lost
-      device.close();
+      removeDeviceStore(device);
     } finally {
       process.kill(frozen.pid!, 'SIGCONT');
-      await frozen.stop();
+      await frozen.remove();
     }
   });
 
@@ -231,7 +236,7 @@ describe('agent shutdown never hangs on the broker (MQTT.js #1987)', () => {
     const t0 = Date.now();
     await agent.stop();
     expect(Date.now() - t0).toBeLessThan(3000);
-    device.close();
+    removeDeviceStore(device);
   });
 });
 
@@ -243,7 +248,7 @@ describe('HQ drops malformed batches and statuses with a log line, and keeps ing
     await waitFor(() => hq.state === 'online', 'HQ online');
     const grades = deviceTopic('grades', address);
     const status = deviceTopic('status', address);
-    const huge = join(mkdtempSync(join(tmpdir(), 'loupe-huge-')), 'huge.bin');
+    const huge = join(scratch, `huge-${++n}.bin`);
     writeFileSync(huge, Buffer.alloc(17 * 1024 * 1024, 0x20));
     const otherDevice = makeRecord({ storeId: 'store-t', deviceId: 'someone-else', key });
     const badRecordBatch = { schema: 'loupe.sync.grades/v1', batchId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', ...address, sentAt: new Date().toISOString(), attempt: 1, seqs: [1], records: [otherDevice] };

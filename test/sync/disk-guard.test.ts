@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DiskGuard } from '../../cloud-sync/agent/disk-guard.ts';
 import { createMemoryLogger } from '../../cloud-sync/log.ts';
 import { applyRetention } from '../../device/store/retention.ts';
-import { gradeInto, openDeviceStore } from './helpers/device-store.ts';
+import { gradeInto, openDeviceStore, removeDeviceStore } from './helpers/device-store.ts';
 import { testSigningKey } from './helpers/records.ts';
 
 const MB = 1024 * 1024;
@@ -31,7 +31,7 @@ describe('DiskGuard', () => {
     const { store, records, guard } = setup(() => 50 * MB);
     expect(guard.check()).toBeUndefined();
     for (const r of records) expect(store.framePath(r.id)).toBeDefined();
-    store.close();
+    removeDeviceStore(store);
   });
 
   it('below the threshold drops full frames first, oldest first, and keeps grades and outbox rows', () => {
@@ -54,7 +54,7 @@ describe('DiskGuard', () => {
     expect(second.dropThumbnails.length).toBeGreaterThan(0);
     expect(store.count()).toBe(6);
     expect(store.outbox.backlog().count).toBe(6);
-    store.close();
+    removeDeviceStore(store);
   });
 
   it('logs and carries on when the probe fails', () => {
@@ -63,6 +63,6 @@ describe('DiskGuard', () => {
     });
     expect(guard.check()).toBeUndefined();
     expect(logger.entries.find((e) => e.event === 'sync.disk_check_failed')).toMatchObject({ message: 'EIO' });
-    store.close();
+    removeDeviceStore(store);
   });
 });

@@ -1,6 +1,6 @@
 /** The `loupe hq …` commands as a user runs them: the real CLI in a child process. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,7 +21,7 @@ const loupe = (args: string[]) =>
 
 const broker = new MosquittoBroker();
 beforeAll(async () => broker.start());
-afterAll(async () => broker.stop());
+afterAll(async () => broker.remove());
 
 describe('loupe hq', () => {
   it('serve records a device status; devices and grades list what HQ holds; SIGTERM stops it cleanly', async () => {
@@ -58,6 +58,7 @@ describe('loupe hq', () => {
     await hq.stop();
     expect(hq.events('hq.stopped')).toHaveLength(1);
     await mosquittoPub({ port: broker.port, topic: 'loupe/v1/store-cli/dev-cli/status', empty: true, retain: true });
+    rmSync(data, { recursive: true, force: true });
   });
 
   it.each([
@@ -78,5 +79,6 @@ describe('loupe hq', () => {
     const r = await loupe(['hq', 'devices', '--data', data]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/backoff\.baseMs/);
+    rmSync(data, { recursive: true, force: true });
   });
 });

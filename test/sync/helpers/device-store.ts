@@ -1,5 +1,5 @@
 /** A real device grade store (device/store, SQLite file) filled through its own API. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GradeStore } from '../../../device/store/grade-store.ts';
@@ -14,6 +14,12 @@ export function openDeviceStore(dir = mkdtempSync(join(tmpdir(), 'loupe-device-'
   const store = new GradeStore(dir);
   store.open();
   return store;
+}
+
+/** Closes the store and deletes its folder. */
+export function removeDeviceStore(store: GradeStore): void {
+  if (store.isOpen) store.close();
+  rmSync(store.dataDir, { recursive: true, force: true });
 }
 
 export function gradeInto(store: GradeStore, n: number, opts: { storeId: string; deviceId: string; key: SigningKey; frameBytes?: number }): GradeRecordV1[] {

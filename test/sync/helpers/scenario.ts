@@ -2,7 +2,7 @@
  * One sync scenario with real parts: a Mosquitto broker, HQ as `loupe hq serve` processes and the
  * device daemon as `loupe serve`, each in its own temp folder, torn down by PID.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -97,5 +97,7 @@ export class Scenario {
     await this.daemon?.stop().catch(() => undefined);
     for (const w of this.hqWorkers) await w.stop().catch(() => undefined);
     await this.broker.stop().catch(() => undefined);
+    // LOUPE_KEEP_TEST_DIRS=1 keeps the logs and databases for a post-mortem.
+    if (!process.env.LOUPE_KEEP_TEST_DIRS) rmSync(this.root, { recursive: true, force: true });
   }
 }
