@@ -13,6 +13,7 @@ import type { LoupeConfig } from '../config/schema.ts';
 import { withTimeout } from '../inference/timeout.ts';
 import type { ModelHost } from '../inference/model-host.ts';
 import { applyRetention } from '../store/retention.ts';
+import { sweepOrphanFrames } from '../store/orphan-frames.ts';
 import type { GradeStore } from '../store/grade-store.ts';
 import type { Outbox } from '../store/outbox.ts';
 import { CameraSupervisor } from './camera-supervisor.ts';
@@ -144,6 +145,8 @@ export class LoupeApp {
 
   private sweepRetention(): void {
     try {
+      const orphans = sweepOrphanFrames(this.core.store);
+      if (orphans.length > 0) this.log('retention.orphan-frames', { removed: orphans.length });
       const plan = applyRetention(this.core.store, this.options.config.retention);
       if (plan.dropFrames.length + plan.dropThumbnails.length > 0) {
         this.log('retention.applied', { frames: plan.dropFrames.length, thumbnails: plan.dropThumbnails.length, ...plan.reason });

@@ -190,6 +190,12 @@ export class GradeStore {
     }));
   }
 
+  /** Frame paths (relative to the data dir) that a grade row points at. */
+  referencedFramePaths(): Set<string> {
+    const rows = this.connection().prepare('SELECT frame_path FROM grade_images WHERE frame_path IS NOT NULL').all() as Array<{ frame_path: string }>;
+    return new Set(rows.map((r) => r.frame_path));
+  }
+
   /** Deletes the frame file first, then marks it gone; a crash in between leaves a row pointing at nothing, which reads as deleted. */
   dropFrame(gradeId: string, at = new Date()): void {
     const path = this.framePath(gradeId);

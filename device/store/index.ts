@@ -5,3 +5,4 @@ export { migrate, loadMigrations } from './migrate.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
 export { applyRetention, statfsFreeBytes, type FreeDiskProbe, type RetentionSettings } from './retention.ts';
 export { planRetention, type RetentionPlan, type HeldImage } from './retention-policy.ts';
+export { sweepOrphanFrames, ORPHAN_MIN_AGE_MS } from './orphan-frames.ts';

@@ -75,3 +75,34 @@ describe('applyRetention on a real store', () => {
     expect(store.outbox.backlog().count).toBe(2);
   });
 });
+
+describe('sweepOrphanFrames', () => {
+  it('deletes old frame files no grade points at, and nothing else', async () => {
+    const { sweepOrphanFrames } = await import('../../device/store/orphan-frames.ts');
+    const { mkdirSync, writeFileSync, utimesSync } = await import('node:fs');
+    const temp = tempDir();
+    const store = new GradeStore(temp.dir);
+    store.open();
+    try {
+      const record = makeRecord({ createdAt: new Date('2025-06-01T00:00:00Z') });
+      store.save({ record, thumbnailJpeg: TINY_JPEG, frame: { bytes: TINY_JPEG, ext: 'jpg' } });
+      const kept = store.framePath(record.id)!;
+      mkdirSync(`${temp.dir}/frames/2025-06-02`, { recursive: true });
+      const orphan = `${temp.dir}/frames/2025-06-01/orphan.jpg`;
+      const fresh = `${temp.dir}/frames/2025-06-01/in-flight.jpg.tmp-1`;
+      const lonely = `${temp.dir}/frames/2025-06-02/old.png`;
+      for (const f of [orphan, fresh, lonely]) writeFileSync(f, 'x');
+      const old = new Date(now.getTime() - 2 * 3_600_000);
+      for (const f of [kept, orphan, lonely]) utimesSync(f, old, old);
+      const removed = sweepOrphanFrames(store, now);
+      expect(removed.sort()).toEqual(['frames/2025-06-01/orphan.jpg', 'frames/2025-06-02/old.png']);
+      expect(existsSync(kept)).toBe(true);
+      expect(existsSync(fresh)).toBe(true);
+      expect(existsSync(`${temp.dir}/frames/2025-06-02`)).toBe(false);
+      expect(store.count()).toBe(1);
+    } finally {
+      store.close();
+      temp.remove();
+    }
+  });
+});
