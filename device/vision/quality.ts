@@ -4,7 +4,8 @@
  * message the kiosk shows the staff as is.
  * Thresholds were chosen from measurements on renders; see docs/camera-vision.md.
  */
-import { locateStone, type StoneFinding } from './locate.ts';
+import type { StoneFinding } from './locate.ts';
+import { locateStoneCoarseToFine } from './locate-coarse.ts';
 import { clippedFractions, laplacianVariance, medianLuma } from './metrics.ts';
 import { estimateTrayColour } from './tray.ts';
 import type { FrameCheck, FrameMetrics, FrameRejectCode, RgbImage } from './types.ts';
@@ -74,7 +75,7 @@ export function inspectFrame(image: RgbImage, thresholds: Partial<GateThresholds
   if (metrics.clippedHighlights > t.maxClippedHighlights || metrics.trayLuma > t.maxTrayLuma) return { check: reject('FRAME_OVEREXPOSED', metrics), finding: null };
   if (metrics.clippedShadows > t.maxClippedShadows || metrics.trayLuma < t.minTrayLuma) return { check: reject('FRAME_UNDEREXPOSED', metrics), finding: null };
 
-  const finding = locateStone(image, { trayColour: tray });
+  const finding = locateStoneCoarseToFine(image, { trayColour: tray });
   if (!finding) return { check: reject('STONE_NOT_FOUND', metrics), finding };
   const stone = { centreX: finding.centreX, centreY: finding.centreY, diameterPx: finding.diameterPx };
   metrics.stone = stone;
