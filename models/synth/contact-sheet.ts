@@ -3,7 +3,7 @@
  * difference the model must learn is the only difference on screen.
  * Rows: colour D / K / S; clarity FL / SI2 / I3; cut Excellent / Poor.
  */
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { type Proportions, STANDARD_PROPORTIONS } from './geometry.ts';
 import type { ClarityGrade, ColourGrade } from './grades.ts';
 import { createRng } from './rng.ts';
@@ -34,7 +34,7 @@ export const CONTACT_ROWS: Cell[][] = [
 
 export async function renderContactSheet(sizePx = 240): Promise<Buffer> {
   const label = 28;
-  const composites: sharp.OverlayOptions[] = [];
+  const composites: OverlayOptions[] = [];
   for (const [row, cells] of CONTACT_ROWS.entries()) {
     for (const [col, cell] of cells.entries()) {
       const spec = specFromParts({ proportions: cell.proportions, colour: cell.colour, clarity: cell.clarity }, createRng(4242));
