@@ -36,7 +36,7 @@ case "$mode" in
   full)
     need_set train; need_set val; need_set test
     exec "$PYTHON" -m loupe_train.pipeline --train "$DATA/train" --val "$DATA/val" --test "$DATA/test" \
-      --out "$RELEASES/loupe-rb-1.0.0" --work out/full-work --version 1.0.0 --epochs 12 \
+      --out "$RELEASES/loupe-rb-1.0.0" --work out/full-work --version 1.0.0 --epochs 18 \
       --baseline-budget-s 300 --baseline-images 2000 --baseline-eval-images 1000 \
       --data-description "Renders from models/synth at 160 px: train seed 1, validation seed 2, test seed 3." "$@"
     ;;

@@ -56,6 +56,8 @@ class LoupeNet(nn.Module):
         for cin, cout in zip(widths, widths[1:]):
             stages += [ConvBnRelu(cin, cout, stride=2), ResidualBlock(cout)]
         self.trunk = nn.Sequential(*stages)
+        # INT8 ends after the heads (dequant) or after the trunk (dequant_trunk, FP32 pool and heads).
+        self.dequant_trunk = DeQuantStub()
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.heads = nn.ModuleDict({name: nn.Linear(widths[-1], len(labels)) for name, labels in HEADS.items()})
         self.proportions = nn.Linear(widths[-1], len(PROPORTION_NAMES))
@@ -63,7 +65,7 @@ class LoupeNet(nn.Module):
 
     def forward(self, x: torch.Tensor):
         x = self.quant_trunk(self.stem(self.quant_input(x)))
-        features = self.pool(self.trunk(x)).flatten(1)
+        features = self.pool(self.dequant_trunk(self.trunk(x))).flatten(1)
         outputs = [self.dequant(head(features)) for head in self.heads.values()]
         outputs.append(self.dequant(self.proportions(features)))
         return tuple(outputs)

@@ -56,8 +56,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--head-weights", default="colour=1,clarity=1,cut=1")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--calibration-images", type=int, default=512)
-    p.add_argument("--int8-stem", action="store_true", help="quantize the first conv too (default: FP32 stem, see docs/model.md)")
-    p.add_argument("--per-channel", action="store_true", help="per-channel INT8 weights (default per tensor)")
+    p.add_argument("--int8-stem", action="store_true", help="quantize the first conv too (default: FP32 stem, see NOTES.md §3)")
+    p.add_argument("--int8-heads", action="store_true", help="quantize the pooling and heads too (default: FP32, NOTES.md §6)")
+    p.add_argument("--per-tensor", action="store_true", help="per-tensor INT8 weights (default per output channel)")
     p.add_argument("--target-accuracy", type=float, default=0.95, help="accuracy wanted on the covered part")
     p.add_argument("--golden", type=int, default=36)
     p.add_argument("--baseline-budget-s", type=float, default=300, help="0 skips the baseline")
@@ -167,7 +168,8 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     calibration_index = rng.permutation(len(train_set))[:args.calibration_images]
     calibration = to_input(train_set.exact_crops(size, calibration_index))
     quantized = quantize_static(model, [calibration[i:i + 64] for i in range(0, len(calibration), 64)],
-                                float_stem=not args.int8_stem, per_channel=args.per_channel)
+                                float_stem=not args.int8_stem, per_channel=not args.per_tensor,
+                                float_heads=not args.int8_heads)
     if args.out.exists():
         shutil.rmtree(args.out)
     (args.out / "golden").mkdir(parents=True)
@@ -240,7 +242,8 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
         "abstainTargetAccuracy": args.target_accuracy,
         "model": {"architecture": f"LoupeNet (residual CNN, widths {list(widths)})", "parameters": count_parameters(model),
                   "quantization": {"engine": "qnnpack", "static": True, "calibration_images": len(calibration_index),
-                                   "stem": "int8" if args.int8_stem else "fp32", "weights": "per-channel" if args.per_channel else "per-tensor"},
+                                   "stem": "int8" if args.int8_stem else "fp32", "heads": "int8" if args.int8_heads else "fp32",
+                                   "weights": "per-tensor" if args.per_tensor else "per-channel"},
                   "int8_bytes": int8_path.stat().st_size, "fp32_bytes": fp32_path.stat().st_size,
                   "latency_ms_batch1": {"int8": int8_info["latencyMs"], "fp32": fp32_info["latencyMs"]},
                   "operators": {"file": histogram_file, "onnxruntime": histogram_ort}},

@@ -26,10 +26,12 @@ def qconfig(per_channel: bool) -> QConfig:
     return QConfig(activation=HistogramObserver.with_args(reduce_range=False), weight=default_per_channel_weight_observer)
 
 
-def quantize_static(model: LoupeNet, calibration_batches, float_stem: bool = False, per_channel: bool = False) -> nn.Module:
+def quantize_static(model: LoupeNet, calibration_batches, float_stem: bool = False, per_channel: bool = False,
+                    float_heads: bool = False) -> nn.Module:
     """A converted INT8 copy of `model`, its activation ranges observed on calibration_batches (float NCHW).
 
-    float_stem keeps the first conv in FP32 (INT8 starts after it); per_channel quantizes
+    float_stem keeps the first conv in FP32 (INT8 starts after it); float_heads keeps the
+    pooling and the linear heads in FP32 (INT8 ends after the trunk); per_channel quantizes
     weights per output channel instead of per tensor."""
     torch.backends.quantized.engine = ENGINE
     q = copy.deepcopy(model).to(memory_format=torch.contiguous_format).eval()
@@ -40,6 +42,11 @@ def quantize_static(model: LoupeNet, calibration_batches, float_stem: bool = Fal
         q.stem.qconfig = None
     else:
         q.quant_trunk.qconfig = None
+    if float_heads:
+        for module in (q.heads, q.proportions, q.dequant):
+            module.qconfig = None
+    else:
+        q.dequant_trunk.qconfig = None
     prepare(q, inplace=True)
     with torch.no_grad():
         for batch in calibration_batches:
