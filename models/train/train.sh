@@ -38,6 +38,7 @@ case "$mode" in
     exec "$PYTHON" -m loupe_train.pipeline --train "$DATA/train" --val "$DATA/val" --test "$DATA/test" \
       --out "$RELEASES/loupe-rb-1.0.0" --work out/full-work --version 1.0.0 --epochs 18 \
       --baseline-budget-s 300 --baseline-images 2000 --baseline-eval-images 1000 \
+      --known-limits known-limits-synthetic.md \
       --data-description "Renders from models/synth at 160 px: train seed 1, validation seed 2, test seed 3." "$@"
     ;;
   real)

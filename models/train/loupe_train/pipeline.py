@@ -47,6 +47,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--version", required=True)
     p.add_argument("--trained-on", default="synthetic", choices=["synthetic", "real"])
     p.add_argument("--data-description", default="", help="one line for the model card (e.g. seeds)")
+    p.add_argument("--known-limits", type=Path, help="a file of '- ' bullet lines added to the model card's known limits")
     p.add_argument("--size", type=int, default=128, help="model input side (px)")
     p.add_argument("--epochs", type=int, default=12)
     p.add_argument("--batch-size", type=int, default=64)
@@ -82,9 +83,10 @@ class Log:
         self.file.close()
 
 
-def onnx_logits(path, crops, spec, **kw):
-    outputs, info = run_onnx(path, crops, spec, **kw)
-    return outputs, info
+def read_limits(path) -> list:
+    if path is None:
+        return []
+    return [line[2:].strip() for line in Path(path).read_text().splitlines() if line.startswith("- ")]
 
 
 def train_baseline(args, train_set, test_set, log) -> dict:
@@ -108,7 +110,7 @@ def train_baseline(args, train_set, test_set, log) -> dict:
         report[head] = {"exact": float(np.mean(predicted == true)), "within_one": float(np.mean(np.abs(predicted - true) <= 1))}
     path = args.work / "baseline.fp32.onnx"
     export_onnx(model, path, BASELINE_INPUT, output_names=HEAD_NAMES)
-    _, info = onnx_logits(path, eval_crops[:8], input_spec(BASELINE_INPUT), latency_runs=30)
+    _, info = run_onnx(path, eval_crops[:8], input_spec(BASELINE_INPUT), latency_runs=30)
     return {"architecture": "Conv32-3x3-ReLU, MaxPool2, Conv64-3x3-ReLU, MaxPool2, Flatten, Dense softmax per head (224x224x3)",
             "parameters": count_parameters(model), "onnx_fp32_bytes": path.stat().st_size,
             "training": {"images": len(subset), "epochs_run": len(history), "seconds": round(seconds),
@@ -180,9 +182,9 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     # Everything below scores what ships: the INT8 file in onnxruntime-node.
     t0 = time.time()
     optimized_path = args.work / "model.int8.ort-optimized.onnx"
-    val_int8, _ = onnx_logits(int8_path, val_crops, spec)
-    test_int8, int8_info = onnx_logits(int8_path, test_crops, spec, optimized_path=optimized_path, latency_runs=50)
-    test_fp32, fp32_info = onnx_logits(fp32_path, test_crops, spec, latency_runs=50)
+    val_int8, _ = run_onnx(int8_path, val_crops, spec)
+    test_int8, int8_info = run_onnx(int8_path, test_crops, spec, optimized_path=optimized_path, latency_runs=50)
+    test_fp32, fp32_info = run_onnx(fp32_path, test_crops, spec, latency_runs=50)
     timings["onnxruntime_s"] = round(time.time() - t0)
     temperatures = {h: fit_temperature(val_int8[h], val_set.labels[:, k]) for k, h in enumerate(HEAD_NAMES)}
     thresholds = {}
@@ -223,7 +225,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
         Image.fromarray(test_crops[index]).save(args.out / name, optimize=True)
         golden_files.append(name)
     reread = np.stack([np.asarray(Image.open(args.out / f).convert("RGB")) for f in golden_files])
-    golden_logits, _ = onnx_logits(int8_path, reread, spec)
+    golden_logits, _ = run_onnx(int8_path, reread, spec)
     golden = [{"file": f, "expected": {h: HEADS[h][int(golden_logits[h][i].argmax())] for h in HEAD_NAMES}}
               for i, f in enumerate(golden_files)]
 
@@ -256,7 +258,8 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     full = {"int8": heads_int8, "fp32": heads_fp32, "temperatures": temperatures, "thresholds": thresholds, "history": history}
     (args.out / "evaluation.json").write_text(json.dumps(full, indent=1) + "\n")
     write_model_card(args.out / "MODEL_CARD.md", name=args.name, version=args.version, trained_on=args.trained_on,
-                     metrics=metrics, temperatures=temperatures, thresholds=thresholds, spec=spec, evaluation=heads_int8)
+                     metrics=metrics, temperatures=temperatures, thresholds=thresholds, spec=spec, evaluation=heads_int8,
+                     extra_limits=read_limits(args.known_limits))
     write_manifest(args.out, name=args.name, version=args.version, trained_on=args.trained_on, size=size,
                    temperatures=temperatures, thresholds=thresholds, proportion_mean=p_mean, proportion_std=p_std,
                    metrics=metrics, golden=golden)
