@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../device/vision/decode.ts';
 import { locateStone } from '../../device/vision/locate.ts';
-import { downsampleBox, locateStoneCoarseToFine } from '../../device/vision/locate-coarse.ts';
+import { downsampleStride, locateStoneCoarseToFine } from '../../device/vision/locate-coarse.ts';
 import { makeFrameFixtures } from '../fixtures/bad-frames.ts';
 
 describe('coarse-to-fine girdle search', () => {
-  it('box-downsamples by block means', () => {
+  it('samples the centre pixel of each block', () => {
     const data = new Uint8Array(4 * 2 * 3);
-    for (let i = 0; i < data.length; i++) data[i] = i * 10;
-    const small = downsampleBox({ width: 4, height: 2, data }, 2);
-    expect(small.width).toBe(2);
-    expect(small.height).toBe(1);
-    // block (0,0): pixels 0, 1, 4, 5 → red channel values 0, 30, 120, 150 → mean 75
-    expect(small.data[0]).toBe(75);
-    expect(Array.from(small.data)).toHaveLength(6);
+    for (let i = 0; i < data.length; i++) data[i] = i;
+    const small = downsampleStride({ width: 4, height: 2, data }, 2);
+    expect([small.width, small.height]).toEqual([2, 1]);
+    // block (0,0) → pixel (1,1) = index 5; block (1,0) → pixel (3,1) = index 7
+    expect(Array.from(small.data)).toEqual([15, 16, 17, 21, 22, 23]);
   });
 
   it('gives the full-frame answer on good and bad frames alike', async () => {
