@@ -2,7 +2,7 @@
 # Builds a model release (npm run train). Training is a build step, never a test dependency.
 #
 #   bash models/train/train.sh            # the release from the full render sets (train seed 1, val seed 2, test seed 3)
-#   bash models/train/train.sh smoke      # a quick end-to-end release from models/datasets/dev-small
+#   bash models/train/train.sh smoke      # a quick end-to-end release from models/datasets/dev-small, into models/train/out/smoke-release
 #   bash models/train/train.sh real --train DIR --val DIR [--test DIR] --version X.Y.Z [--out DIR]
 #                                         # real photographs + labels.csv (see docs/model.md)
 # Any further arguments go to the trainer (python3 -m loupe_train.pipeline --help).
@@ -29,7 +29,7 @@ case "$mode" in
     rm -rf out/smoke
     "$PYTHON" -m loupe_train.split "$DATA/dev-small" out/smoke --fractions 0.7,0.15,0.15
     exec "$PYTHON" -m loupe_train.pipeline --train out/smoke/train --val out/smoke/val --test out/smoke/test \
-      --out "$RELEASES/loupe-rb-0.0.1" --work out/smoke-work --version 0.0.1 --epochs 10 \
+      --out out/smoke-release/loupe-rb-0.0.1 --work out/smoke-work --version 0.0.1 --epochs 10 \
       --baseline-budget-s 60 --baseline-images 500 --baseline-eval-images 150 \
       --data-description "SMOKE RELEASE: dev-small (1000 renders) split 70/15/15; for integration tests only." "$@"
     ;;
