@@ -4,8 +4,10 @@ import { beforeAll, describe, it, expect } from 'vitest';
 import { prepareFrame } from '../../device/vision/pipeline.ts';
 import { makeFrameFixtures, type FrameFixtureSet } from '../fixtures/bad-frames.ts';
 import type { TensorInputSpec } from '../../device/vision/types.ts';
+import { pathToFileURL } from 'node:url';
+import { bundledReleaseDir } from '../../device/inference/release.ts';
 
-const RELEASE = new URL('../../models/release/loupe-rb-0.0.1/', import.meta.url);
+const RELEASE = pathToFileURL(`${bundledReleaseDir()}/`);
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', RELEASE), 'utf8')) as { input: TensorInputSpec & { name: string }; heads: Record<string, { output: string; labels: string[] }> };
 
 describe('prepareFrame → the committed model', () => {
