@@ -105,12 +105,15 @@ export async function gradeFrame(deps: PipelineDeps, frame: FrameInput): Promise
       lap('gate');
       if (!check.ok) return { ok: false, error: { code: check.code, message: check.message }, timings };
       const tray = finding!.trayColour;
-      const thumbnail = background(() => encodeThumbnail(cropStone(image, check.stone, THUMBNAIL_PX, manifest.input.crop.factor, tray)), timings, 'thumbnailBackground');
       const crop = cropStone(image, check.stone, manifest.input.size, manifest.input.crop.factor, tray);
       lap('crop');
       const tensor = normaliseCrop(crop, manifest.input);
       lap('tensor');
-      const outputs = await session.run(tensor);
+      const inference = session.run(tensor);
+      inference.catch(() => undefined); // awaited below; this only keeps a throw in between from leaving it unhandled
+      // The thumbnail is cropped on this thread while the inference worker runs the model.
+      const thumbnail = background(() => encodeThumbnail(cropStone(image, check.stone, THUMBNAIL_PX, manifest.input.crop.factor, tray)), timings, 'thumbnailBackground');
+      const outputs = await inference;
       lap('infer');
 
       const unsigned = buildUnsignedRecord(gradingSpecOf(manifest), {

@@ -20,6 +20,8 @@ export const MIN_TRAY_LUMA = 120;
 export const MAX_TRAY_LUMA = 248;
 /** Girdle centre further than this (fraction of the frame's short side) from the centre. */
 export const MAX_OFF_CENTRE = 0.2;
+/** Clipping is counted on every 2nd pixel of every 2nd row (see clippedFractions). */
+export const CLIPPING_SAMPLE_STEP = 2;
 /** Laplacian variance inside the girdle below this is out of focus. */
 export const MIN_FOCUS = 30;
 
@@ -62,7 +64,7 @@ export interface FrameCheckResult {
 /** The gate, with the locate result kept for callers that need the tray colour too. */
 export function inspectFrame(image: RgbImage, thresholds: Partial<GateThresholds> = {}): FrameCheckResult {
   const t = { ...DEFAULT_GATE, ...thresholds };
-  const clipped = clippedFractions(image);
+  const clipped = clippedFractions(image, CLIPPING_SAMPLE_STEP);
   const tray = estimateTrayColour(image);
   const metrics: FrameMetrics = {
     clippedHighlights: clipped.highlights,

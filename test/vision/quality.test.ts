@@ -75,6 +75,17 @@ describe('the quality gate on real renders and deliberately bad frames', () => {
 });
 
 describe('gate metrics', () => {
+  it('clippedFractions on every 2nd pixel agrees with the full count on real frames', async () => {
+    const set = await makeFrameFixtures({ seed: 12 });
+    for (const fixture of [set.good, set.bad.overexposed, set.bad.underexposed]) {
+      const image = await decodeImage(fixture.bytes);
+      const full = clippedFractions(image);
+      const sampled = clippedFractions(image, 2);
+      expect(Math.abs(sampled.highlights - full.highlights), fixture.name).toBeLessThan(0.005);
+      expect(Math.abs(sampled.shadows - full.shadows), fixture.name).toBeLessThan(0.005);
+    }
+  });
+
   it('clippedFractions counts highlights (any channel ≥ 250) and shadows (all ≤ 5)', () => {
     const data = new Uint8Array([255, 0, 0, 3, 4, 5, 100, 100, 100, 0, 0, 6]);
     expect(clippedFractions({ width: 4, height: 1, data })).toEqual({ highlights: 0.25, shadows: 0.25 });
