@@ -84,14 +84,24 @@ export class HqProcess {
   private async signal(signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
     const child = this.child;
     if (!child?.pid) return;
-    if (this.running) process.kill(child.pid, signal);
-    const done = await Promise.race([this.exited!.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
-    if (!done) {
-      process.kill(child.pid, 'SIGKILL');
-      await this.exited;
-    }
+    await signalAndWait(child.pid, this.running, this.exited!, signal, timeoutMs);
     this.child = undefined;
     this.logFile?.end();
     this.logFile = undefined;
+  }
+}
+
+/**
+ * Sends `signal` to a child that is still running and waits for it to exit; past the timeout
+ * it is SIGKILLed, so a stop never hangs.
+ */
+export async function signalAndWait(pid: number, running: boolean, exited: Promise<unknown>, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+  if (running) process.kill(pid, signal);
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
+  clearTimeout(timer);
+  if (!done) {
+    process.kill(pid, 'SIGKILL');
+    await exited;
   }
 }

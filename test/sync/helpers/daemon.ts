@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { LOUPE_BIN, REPO_ROOT, type LogLine } from '../../../cloud-sync/bench/hq-process.ts';
+import { LOUPE_BIN, REPO_ROOT, signalAndWait, type LogLine } from '../../../cloud-sync/bench/hq-process.ts';
 import { loadOrCreateIdentity } from '../../../provisioning/identity.ts';
 import { GradeStore } from '../../../device/store/grade-store.ts';
 import type { GradeRecordV1 } from '../../../device/grading/record.ts';
@@ -155,12 +155,7 @@ export class DaemonProcess {
   private async signal(signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
     const child = this.child;
     if (!child?.pid) return;
-    if (this.running) process.kill(child.pid, signal);
-    const done = await Promise.race([this.exited!.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
-    if (!done) {
-      process.kill(child.pid, 'SIGKILL');
-      await this.exited;
-    }
+    await signalAndWait(child.pid, this.running, this.exited!, signal, timeoutMs);
     this.child = undefined;
   }
 }
