@@ -1,7 +1,7 @@
 /**
  * Measurements of the vision path, each run side by side in one process (numbers are ratios
  * and rates, not absolute goals):
- * - decode of a 1920×1080 JPEG: full-size vs shrink-on-load to the working size;
+ * - decode of a 1920×1080 JPEG: full size vs the 960×540 working size;
  * - locate: girdle error against the renderer's labels over many renders;
  * - the gate: decisions on good frames and on each kind of deliberately bad frame.
  */
@@ -16,7 +16,7 @@ export interface DecodeBench {
   iterations: number;
   /** Decode at 1920×1080 (shrink-on-load off). */
   fullMs: number;
-  /** Decode straight to 960×540 with JPEG shrink-on-load (the default). */
+  /** Decode to the 960×540 working size (the default: full decode + 2× linear reduce, see decode.ts). */
   shrinkOnLoadMs: number;
   /** Decode + quality gate (exposure, locate, focus) at full size. */
   fullWithGateMs: number;
