@@ -11,6 +11,8 @@ interface Slot {
   session: OnnxSession;
   inFlight: number;
   retired: boolean;
+  /** A fresh session of the same release is being loaded to replace this one. */
+  replacing: boolean;
 }
 
 export interface ModelHostOptions extends Omit<OnnxSessionOptions, 'release'> {}
@@ -28,6 +30,7 @@ export class ModelHost {
   private previousDir: string | undefined;
   private swapping: Promise<unknown> = Promise.resolve();
   private readonly releasing = new Set<Promise<void>>();
+  private replacedSessions = 0;
 
   constructor(private readonly options: ModelHostOptions) {}
 
@@ -40,6 +43,11 @@ export class ModelHost {
     if (!session) return undefined;
     const { name, version, trainedOn } = session.manifest;
     return { name, version, trainedOn, provider: session.provider ?? 'unknown', releaseDir: session.releaseDir };
+  }
+
+  /** Sessions replaced because a run overstayed its timeout (a health signal). */
+  get replacements(): number {
+    return this.replacedSessions;
   }
 
   /** The release dir that was active before the last swap (for rollback). */
@@ -61,7 +69,7 @@ export class ModelHost {
     const session = new OnnxSession({ ...this.options, release: loadRelease(releaseDir) });
     await session.load();
     const old = this.active;
-    this.active = { session, inFlight: 0, retired: false };
+    this.active = { session, inFlight: 0, retired: false, replacing: false };
     if (old) {
       this.previousDir = old.session.releaseDir;
       old.retired = true;
@@ -88,8 +96,28 @@ export class ModelHost {
       return await work(slot.session);
     } finally {
       slot.inFlight--;
+      this.replaceIfStuck(slot);
       this.releaseIfIdle(slot);
     }
+  }
+
+  /**
+   * A run past its timeout may be a worker stuck in native code, which would hold every later
+   * run in its queue. So after one, a fresh session of the same release is loaded and warmed
+   * beside it and swapped in, as in a hot swap; the old worker is released (terminated if it
+   * cannot answer). Nothing happens if another release was swapped in meanwhile.
+   */
+  private replaceIfStuck(slot: Slot): void {
+    if (slot.retired || slot.replacing || slot.session.timedOutRuns === 0) return;
+    slot.replacing = true;
+    const next = this.swapping.then(async () => {
+      if (this.active !== slot) return;
+      await this.swapTo(slot.session.releaseDir);
+      this.replacedSessions++;
+    });
+    this.swapping = next.catch(() => {
+      slot.replacing = false; // try again after the next timeout
+    });
   }
 
   private releaseIfIdle(slot: Slot): void {

@@ -7,7 +7,7 @@ import { bundledReleaseDir, loadRelease, sha256Hex } from '../../device/inferenc
 import { copyRelease, scratchRelease, type TempRelease } from './helpers/releases.ts';
 
 const release = () => loadRelease(bundledReleaseDir());
-const zeros = (n = 1, size = 128) => ({ data: new Float32Array(n * 3 * size * size), dims: [n, 3, size, size] });
+const zeros = (n = 1, size = release().manifest.input.size) => ({ data: new Float32Array(n * 3 * size * size), dims: [n, 3, size, size] });
 
 async function loadFailure(dir: string, providers = ['cpu']) {
   const session = new OnnxSession({ release: loadRelease(dir), providers, runTimeoutMs: 1000 });
@@ -123,6 +123,31 @@ describe('ModelHost recovers from a dead inference worker', () => {
       await expect.poll(() => host.ready, { timeout: 30_000 }).toBe(true);
       const out = await host.withSession((s) => s.run(zeros()));
       expect(out.colour.dims).toEqual([1, 23]);
+    } finally {
+      await host.stop();
+    }
+  });
+});
+
+describe('ModelHost replaces an inference worker that stops answering', () => {
+  it('after a run past its timeout, swaps in a fresh session of the same release, and the next run does not queue behind the stuck one', async () => {
+    const { ModelHost } = await import('../../device/inference/model-host.ts');
+    // 50 ms: a batch of 512 keeps the worker busy for far longer, as a hung native run would.
+    const host = new ModelHost({ providers: ['cpu'], runTimeoutMs: 50 });
+    await host.load(bundledReleaseDir());
+    try {
+      let stuck: unknown;
+      await expect(
+        host.withSession((session) => {
+          stuck = session;
+          return session.run(zeros(512));
+        }),
+      ).rejects.toMatchObject({ code: 'INFERENCE_TIMEOUT' });
+      await expect.poll(() => host.replacements, { timeout: 30_000 }).toBe(1);
+      const { fresh, out } = await host.withSession(async (session) => ({ fresh: session, out: await session.run(zeros(), 10_000) }));
+      expect(fresh).not.toBe(stuck);
+      expect(out.colour.dims).toEqual([1, 23]);
+      expect(host.info()?.releaseDir).toBe(bundledReleaseDir());
     } finally {
       await host.stop();
     }
