@@ -9,7 +9,9 @@ import sharp from 'sharp';
 import { v7 as uuidv7 } from 'uuid';
 import { decodeImage } from '../vision/decode.ts';
 import { inspectFrame, type GateThresholds } from '../vision/quality.ts';
-import { cropStone, normaliseCrop } from '../vision/tensor.ts';
+import { cropStone } from '../vision/tensor.ts';
+import { viewBatch } from '../vision/views.ts';
+import { meanOverViews } from '../inference/combine-views.ts';
 import { VisionError } from '../vision/errors.ts';
 import { buildUnsignedRecord, type GradingSpec } from '../grading/build-record.ts';
 import { signRecord, type SigningKey } from '../grading/signature.ts';
@@ -107,13 +109,14 @@ export async function gradeFrame(deps: PipelineDeps, frame: FrameInput): Promise
       const tray = finding!.trayColour;
       const crop = cropStone(image, check.stone, manifest.input.size, manifest.input.crop.factor, tray);
       lap('crop');
-      const tensor = normaliseCrop(crop, manifest.input);
+      // The release's test-time views of the crop, as one batch (one row without views).
+      const tensor = viewBatch([crop], manifest.input);
       lap('tensor');
       const inference = session.run(tensor);
       inference.catch(() => undefined); // awaited below; this only keeps a throw in between from leaving it unhandled
       // The thumbnail is cropped on this thread while the inference worker runs the model.
       const thumbnail = background(() => encodeThumbnail(cropStone(image, check.stone, THUMBNAIL_PX, manifest.input.crop.factor, tray)), timings, 'thumbnailBackground');
-      const outputs = await inference;
+      const outputs = meanOverViews(await inference, tensor.views);
       lap('infer');
 
       const unsigned = buildUnsignedRecord(gradingSpecOf(manifest), {

@@ -5,7 +5,8 @@
 import sharp from 'sharp';
 import { gradeHead } from '../grading/calibrate.ts';
 import { HEAD_NAMES } from '../grading/scales.ts';
-import { normaliseCrop } from '../vision/tensor.ts';
+import { viewBatch } from '../vision/views.ts';
+import { meanOverViews } from './combine-views.ts';
 import { readVerifiedFile, type ModelRelease } from './release.ts';
 import type { OnnxSession } from './onnx-session.ts';
 
@@ -26,7 +27,8 @@ export async function runGoldenSet(session: OnnxSession, release: Pick<ModelRele
       report.mismatches.push({ file: golden.file, head: 'size', expected: `${manifest.input.size}×${manifest.input.size}`, got: `${info.width}×${info.height}` });
       continue;
     }
-    const outputs = await session.run(normaliseCrop(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), manifest.input));
+    const batch = viewBatch([new Uint8Array(data.buffer, data.byteOffset, data.byteLength)], manifest.input);
+    const outputs = meanOverViews(await session.run(batch), batch.views);
     for (const head of HEAD_NAMES) {
       const expected = golden.expected[head];
       if (expected === undefined) continue;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CLARITY_GRADES, COLOUR_GRADES, CUT_GRADES, PROPORTION_NAMES } from '../grading/scales.ts';
 import { SEMVER_PATTERN } from './semver.ts';
+import { VIEW_NAMES } from '../vision/views.ts';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lowercase hex digits' });
 const relativeFile = z
@@ -44,6 +45,12 @@ export const manifestSchema = z
         std: triple.refine((s) => s.every((x) => x > 0), { error: 'expected 3 positive numbers' }),
         scale: z.number().positive(),
         crop: z.object({ basis: z.literal('girdle-diameter'), factor: z.number().min(1).max(4) }).strict(),
+        views: z
+          .array(z.enum(VIEW_NAMES))
+          .min(1)
+          .max(VIEW_NAMES.length)
+          .refine((v) => new Set(v).size === v.length, { error: 'expected each view at most once' })
+          .optional(),
       })
       .strict(),
     heads: z.object({ colour: head(COLOUR_GRADES), clarity: head(CLARITY_GRADES), cut: head(CUT_GRADES) }).strict(),

@@ -122,10 +122,14 @@ export class OnnxSession {
     }
   }
 
-  /** The first runs allocate and tune kernels; they get the load timeout, not the run timeout. */
+  /**
+   * The first runs allocate and tune kernels; they get the load timeout, not the run timeout.
+   * They use the batch a grade runs: one row per test-time view.
+   */
   private async warmUp(timeoutMs: number): Promise<void> {
     const size = this.manifest.input.size;
-    for (let i = 0; i < (this.options.warmupRuns ?? 2); i++) await this.run({ data: new Float32Array(3 * size * size), dims: [1, 3, size, size] }, timeoutMs);
+    const rows = this.manifest.input.views?.length ?? 1;
+    for (let i = 0; i < (this.options.warmupRuns ?? 2); i++) await this.run({ data: new Float32Array(rows * 3 * size * size), dims: [rows, 3, size, size] }, timeoutMs);
   }
 
   /**

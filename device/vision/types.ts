@@ -1,4 +1,5 @@
 /** Packed 8-bit RGB, row-major, no padding: pixel (x, y) starts at data[(y * width + x) * 3]. */
+import type { ViewName } from './views.ts';
 export interface RgbImage {
   width: number;
   height: number;
@@ -79,4 +80,6 @@ export interface TensorInputSpec {
   crop: { factor: number };
   layout?: string;
   channelOrder?: string;
+  /** Test-time views run per stone and averaged (views.ts); one identity view when absent. */
+  views?: readonly ViewName[];
 }

@@ -13,7 +13,7 @@ const pct = (v: number | null): string => (v === null ? '—' : `${(100 * v).toF
 
 export function formatReport(report: EvaluationReport): string {
   const lines = [
-    `${report.release} on ${report.count} fresh renders (seed ${report.seed}, outline from ${report.outline}${report.notLocated ? `, ${report.notLocated} not located` : ''})`,
+    `${report.release} on ${report.count} fresh ${report.renderSizePx} px renders (seed ${report.seed}, outline from ${report.outline}${report.notLocated ? `, ${report.notLocated} not located` : ''})`,
     '',
     `${'head'.padEnd(8)} ${'exact'.padStart(8)} ${'within 1'.padStart(9)} ${'referred'.padStart(9)} ${'exact if graded'.padStart(16)}`,
   ];

@@ -31,6 +31,8 @@ export interface EvaluationReport {
   release: string;
   count: number;
   seed: number;
+  /** The side the fresh stones were rendered at: the release's training render size. */
+  renderSizePx: number;
   outline: OutlineSource;
   /** Stones the device's locator could not find (only with outline "device"); scored as wrong. */
   notLocated: number;
@@ -43,6 +45,15 @@ function outlineOf(stone: FreshStone, source: OutlineSource): StoneLocation | nu
   return found ? { centreX: found.centreX, centreY: found.centreY, diameterPx: found.diameterPx } : null;
 }
 
+/** Fresh stones are rendered at the size the release was trained on (1.0.0 predates the field: 160 px). */
+export function renderSizeOf(manifest: ModelManifest): number {
+  const trainedOn = manifest.metrics?.trainedOn as { renderSizePx?: unknown } | undefined;
+  const size = trainedOn?.renderSizePx;
+  return typeof size === 'number' && Number.isInteger(size) && size > 0 ? size : LEGACY_RENDER_SIZE_PX;
+}
+
+const LEGACY_RENDER_SIZE_PX = 160;
+
 export async function evaluateRelease(options: EvaluateOptions): Promise<EvaluationReport> {
   const outline = options.outline ?? 'labels';
   const release = loadRelease(options.releaseDir);
@@ -50,7 +61,7 @@ export async function evaluateRelease(options: EvaluateOptions): Promise<Evaluat
   const runner = await openModel(join(options.releaseDir, manifest.model));
   try {
     checkSessionAgainstManifest(runner.session, manifest);
-    const stones = await renderFresh({ count: options.count, seed: options.seed, workers: options.workers, onProgress: options.onProgress });
+    const stones = await renderFresh({ count: options.count, seed: options.seed, sizePx: renderSizeOf(manifest), workers: options.workers, onProgress: options.onProgress });
     const crops: Uint8Array[] = [];
     const located: boolean[] = [];
     for (const stone of stones) {
@@ -79,7 +90,7 @@ export async function evaluateRelease(options: EvaluateOptions): Promise<Evaluat
       });
       heads[head] = scoreHead(predicted, truth, confidences, spec.abstainBelow);
     }
-    return { release: `${manifest.name}@${manifest.version}`, count: stones.length, seed: options.seed, outline, notLocated: located.filter((l) => !l).length, heads };
+    return { release: `${manifest.name}@${manifest.version}`, count: stones.length, seed: options.seed, renderSizePx: renderSizeOf(manifest), outline, notLocated: located.filter((l) => !l).length, heads };
   } finally {
     await runner.close();
   }

@@ -1,7 +1,11 @@
-/** One ONNX model in onnxruntime-node (CPU), run over batches of crops; every output kept as logits. */
+/**
+ * One ONNX model in onnxruntime-node (CPU), run over batches of crops; every output kept as
+ * logits. Each crop runs as the spec's test-time views and gets their mean, as on the device.
+ */
 import ort from 'onnxruntime-node';
-import { batchCrops } from './batch-tensor.ts';
+import { meanOverViews } from '../../device/inference/combine-views.ts';
 import type { TensorInputSpec } from '../../device/vision/types.ts';
+import { viewBatch } from '../../device/vision/views.ts';
 
 export interface OutputBatch {
   data: Float32Array;
@@ -41,12 +45,13 @@ export async function openModel(modelPath: string, options: RunnerOptions = {}):
       const parts: Record<string, Float32Array[]> = Object.fromEntries(session.outputNames.map((n) => [n, []]));
       const widths: Record<string, number> = {};
       for (let start = 0; start < crops.length; start += batchSize) {
-        const batch = batchCrops(crops.slice(start, start + batchSize), spec);
+        const batch = viewBatch(crops.slice(start, start + batchSize), spec);
         const result = await session.run({ [inputName]: new ort.Tensor('float32', batch.data, batch.dims) });
+        const raw = Object.fromEntries(session.outputNames.map((name) => [name, { data: result[name].data as Float32Array, dims: result[name].dims }]));
+        const perStone = meanOverViews(raw, batch.views);
         for (const name of session.outputNames) {
-          const tensor = result[name];
-          widths[name] = Number(tensor.dims[1]);
-          parts[name].push(Float32Array.from(tensor.data as Float32Array));
+          widths[name] = Number(perStone[name].dims[1]);
+          parts[name].push(Float32Array.from(perStone[name].data));
         }
       }
       const out: Record<string, OutputBatch> = {};

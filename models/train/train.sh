@@ -18,7 +18,7 @@ mode="${1:-full}"
 need_set() {
   if [ ! -e "$DATA/READY-$1" ]; then
     echo "train.sh: data set $1 is not ready ($DATA/READY-$1 missing)." >&2
-    echo "  render it with: node bin/loupe.js synth --count N --seed S --size 160 --out models/datasets/$1" >&2
+    echo "  render it with: node bin/loupe.js synth --count N --seed S --size 176 --out models/datasets/$1" >&2
     exit 2
   fi
 }
@@ -36,10 +36,10 @@ case "$mode" in
   full)
     need_set train; need_set val; need_set test
     exec "$PYTHON" -m loupe_train.pipeline --train "$DATA/train" --val "$DATA/val" --test "$DATA/test" \
-      --out "$RELEASES/loupe-rb-1.0.0" --work out/full-work --version 1.0.0 --epochs 18 \
+      --out "$RELEASES/loupe-rb-1.1.0" --work out/full-work --version 1.1.0 --size 144 --epochs 24 --views 4 \
       --baseline-budget-s 300 --baseline-images 2000 --baseline-eval-images 1000 \
       --known-limits known-limits-synthetic.md \
-      --data-description "Renders from models/synth at 160 px: train seed 1, validation seed 2, test seed 3." "$@"
+      --data-description "Renders from models/synth at 176 px: train seed 1, validation seed 2, test seed 3." "$@"
     ;;
   real)
     exec "$PYTHON" -m loupe_train.pipeline --trained-on real --work out/real-work "$@"

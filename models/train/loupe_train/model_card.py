@@ -23,6 +23,7 @@ def write_model_card(path: Path, *, name: str, version: str, trained_on: str, me
                      evaluation: dict | None = None) -> None:
     heads, model, baseline = metrics["heads"], metrics["model"], metrics.get("baseline")
     evaluated = metrics["evaluatedOn"]
+    views = metrics.get("training", {}).get("config", {}).get("views", ["identity"])
     synthetic = trained_on == "synthetic"
     lines = [f"# Model card: {name} {version}", ""]
     if synthetic:
@@ -43,6 +44,8 @@ def write_model_card(path: Path, *, name: str, version: str, trained_on: str, me
         f"- Input: `{spec['name']}` float32 NCHW 1×3×{spec['size']}×{spec['size']} RGB; crop of side"
         f" {spec['crop']['factor']} × girdle diameter centred on the girdle, Pillow bilinear resize,"
         " (pixel/255 − ImageNet mean) / std.",
+        *([f"- Each stone is run as {len(views)} views of its crop ({', '.join(views)}) in one batch, and the outputs"
+           " are averaged (mean of logits); every metric below was measured that way."] if len(views) > 1 else []),
         f"- INT8 by static post-training quantization (torch.ao, qnnpack, {model['quantization']['weights']} weights,"
         f" {model['quantization']['calibration_images']} calibration images), {model['int8_bytes'] / 1e6:.2f} MB"
         f" (FP32 {model['fp32_bytes'] / 1e6:.2f} MB). onnxruntime runs"
@@ -98,7 +101,8 @@ def write_model_card(path: Path, *, name: str, version: str, trained_on: str, me
     if synthetic:
         lines += ["- The renders model one bench (the device's light box and camera); other lighting, tray colours,",
                   "  mounted stones, fancy shapes, fluorescence, treatments and synthetics are out of scope.",
-                  "- Clarity is what a 160 px top view shows, not a 10× loupe; colour is judged face-up against the tray.",
+                  f"- Clarity is what a {metrics['trainedOn'].get('renderSizePx') or 160} px top view shows, not a 10× loupe;"
+                  " colour is judged face-up against the tray.",
                   "- Cut is graded from proportions only (no polish, symmetry, painting or digging); the girdle thickness",
                   "  that also caps the cut grade is not visible from above (in the renders' mix it alone decides",
                   "  about 1 % of the grades)."]

@@ -32,6 +32,7 @@ from .plots import plot_confusion, plot_history
 from .quantize import export_onnx, operator_histogram, quantize_static
 from .release import MODEL_FILE, input_spec, write_manifest
 from .train_loop import TrainConfig, predict, proportion_stats, train
+from .views import run_views, views_for
 
 THREADS = 2  # fixed: the trained weights depend on it
 
@@ -62,6 +63,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--per-tensor", action="store_true", help="per-tensor INT8 weights (default per output channel)")
     p.add_argument("--target-accuracy", type=float, default=0.95, help="accuracy wanted on the covered part")
     p.add_argument("--golden", type=int, default=36)
+    p.add_argument("--views", type=int, default=1, help="test-time views averaged per stone: 1, 2, 4 or 8 (views.py)")
+    p.add_argument("--weights", type=Path, help="skip training: start from these LoupeNet weights (a loupenet.pt of an "
+                                               "earlier run, its history.json beside it) and redo INT8, calibration, "
+                                               "evaluation and the release")
     p.add_argument("--baseline-budget-s", type=float, default=300, help="0 skips the baseline")
     p.add_argument("--baseline-images", type=int, default=4000, help="training subset for the baseline")
     p.add_argument("--baseline-eval-images", type=int, default=1000)
@@ -118,6 +123,12 @@ def train_baseline(args, train_set, test_set, log) -> dict:
             "test_images": len(val_index), "heads": report, "latency_ms_batch1": info["latencyMs"]}
 
 
+def render_size_of(dataset) -> int | None:
+    """The side of a set of square renders, all one size and kept as they are (dataset.py)."""
+    _, height, width, _ = dataset.images.shape
+    return int(width) if width == height else None
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     torch.set_num_threads(THREADS)
@@ -157,10 +168,18 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     model = LoupeNet(widths)
     log(f"LoupeNet widths {widths}: {count_parameters(model)} parameters")
     t0 = time.time()
-    model, history = train(model, train_set, to_input(val_crops), val_set.labels, config, log=log)
-    timings["train_s"] = round(time.time() - t0)
-    torch.save(model.state_dict(), args.work / "loupenet.pt")
-    (args.work / "history.json").write_text(json.dumps(history, indent=1))
+    if args.weights:
+        model.load_state_dict(torch.load(args.weights))
+        model.eval()
+        history = json.loads((args.weights.parent / "history.json").read_text())
+        # The training time is the run that made the weights: the sum of its epochs.
+        timings["train_s"] = round(sum(e["seconds"] for e in history))
+        log(f"weights from {args.weights} ({len(history)} epochs, {timings['train_s']} s of training); not training")
+    else:
+        model, history = train(model, train_set, to_input(val_crops), val_set.labels, config, log=log)
+        timings["train_s"] = round(time.time() - t0)
+        torch.save(model.state_dict(), args.work / "loupenet.pt")
+        (args.work / "history.json").write_text(json.dumps(history, indent=1))
 
     # FP32 and INT8 ONNX.
     t0 = time.time()
@@ -182,9 +201,11 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     # Everything below scores what ships: the INT8 file in onnxruntime-node.
     t0 = time.time()
     optimized_path = args.work / "model.int8.ort-optimized.onnx"
-    val_int8, _ = run_onnx(int8_path, val_crops, spec)
-    test_int8, int8_info = run_onnx(int8_path, test_crops, spec, optimized_path=optimized_path, latency_runs=50)
-    test_fp32, fp32_info = run_onnx(fp32_path, test_crops, spec, latency_runs=50)
+    views = views_for(args.views)
+    val_int8, _ = run_views(lambda c: run_onnx(int8_path, c, spec), val_crops, views)
+    test_int8, int8_info = run_views(lambda c: run_onnx(int8_path, c, spec, optimized_path=optimized_path, latency_runs=50), test_crops, views)
+    test_fp32, fp32_info = run_views(lambda c: run_onnx(fp32_path, c, spec, latency_runs=50), test_crops, views)
+    log(f"scored on {len(views)} view(s) per stone: {views}")
     timings["onnxruntime_s"] = round(time.time() - t0)
     temperatures = {h: fit_temperature(val_int8[h], val_set.labels[:, k]) for k, h in enumerate(HEAD_NAMES)}
     thresholds = {}
@@ -225,7 +246,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
         Image.fromarray(test_crops[index]).save(args.out / name, optimize=True)
         golden_files.append(name)
     reread = np.stack([np.asarray(Image.open(args.out / f).convert("RGB")) for f in golden_files])
-    golden_logits, _ = run_onnx(int8_path, reread, spec)
+    golden_logits, _ = run_views(lambda c: run_onnx(int8_path, c, spec), reread, views)
     golden = [{"file": f, "expected": {h: HEADS[h][int(golden_logits[h][i].argmax())] for h in HEAD_NAMES}}
               for i, f in enumerate(golden_files)]
 
@@ -236,7 +257,10 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     metrics = {
         "evaluatedOn": {"split": test_name, "folder": str(test_set.name), "images": len(test_crops)},
         "trainedOn": {"train": {"folder": train_set.name, "images": len(train_set)}, "val": {"folder": val_set.name, "images": len(val_set)},
-                      "description": args.data_description},
+                      "description": args.data_description,
+                      # The render size the training images had (renders are all one size): what
+                      # models/eval renders fresh stones at. None for real photographs.
+                      "renderSizePx": render_size_of(train_set) if args.trained_on == "synthetic" else None},
         "heads": {h: {key: heads_int8[h][key] for key in ("exact", "within_one", "ece_before", "ece_after", "abstain")} for h in HEAD_NAMES},
         "fp32": {h: {"exact": heads_fp32[h]["exact"], "within_one": heads_fp32[h]["within_one"]} for h in HEAD_NAMES},
         "int8Fp32Agreement": agreement,
@@ -251,7 +275,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
                   "operators": {"file": histogram_file, "onnxruntime": histogram_ort}},
         "baseline": baseline,
         "training": {"epochs": len(history), "best_epoch": int(np.argmax([np.mean([e["val"][h]["exact"] for h in HEAD_NAMES]) for e in history])) + 1,
-                     "config": {"size": size, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
+                     "config": {"size": size, "views": views, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
                                 "head_weights": head_weights, "proportions_weight": args.proportions_weight, "threads": THREADS},
                      "timings_s": timings},
     }
@@ -260,7 +284,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     write_model_card(args.out / "MODEL_CARD.md", name=args.name, version=args.version, trained_on=args.trained_on,
                      metrics=metrics, temperatures=temperatures, thresholds=thresholds, spec=spec, evaluation=heads_int8,
                      extra_limits=read_limits(args.known_limits))
-    write_manifest(args.out, name=args.name, version=args.version, trained_on=args.trained_on, size=size,
+    write_manifest(args.out, name=args.name, version=args.version, trained_on=args.trained_on, size=size, views=views,
                    temperatures=temperatures, thresholds=thresholds, proportion_mean=p_mean, proportion_std=p_std,
                    metrics=metrics, golden=golden)
     log(f"release written to {args.out} in {timings['total_s']} s")

@@ -1,7 +1,7 @@
 """Rewrites a release's MODEL_CARD.md from its own manifest and evaluation.json (no retraining),
 then refreshes the manifest's file table (the card's sha256 changes; nothing else does).
 
-    python3 -m loupe_train.recard models/release/loupe-rb-1.0.0 [--known-limits FILE]
+    python3 -m loupe_train.recard models/release/loupe-rb-1.1.0 [--known-limits FILE]
 """
 from __future__ import annotations
 

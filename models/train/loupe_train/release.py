@@ -32,7 +32,7 @@ def file_table(release_dir: Path) -> dict:
     return files
 
 
-def write_manifest(release_dir: Path, *, name: str, version: str, trained_on: str, size: int, temperatures: dict,
+def write_manifest(release_dir: Path, *, name: str, version: str, trained_on: str, size: int, views: list, temperatures: dict,
                    thresholds: dict, proportion_mean, proportion_std, metrics: dict, golden: list) -> dict:
     release_dir = Path(release_dir)
     files = file_table(release_dir)
@@ -44,7 +44,8 @@ def write_manifest(release_dir: Path, *, name: str, version: str, trained_on: st
         "trainedOn": trained_on,
         "files": files,
         "model": MODEL_FILE,
-        "input": input_spec(size),
+        # views: the symmetries of the crop the device runs as one batch and averages (views.py).
+        "input": {**input_spec(size), **({"views": views} if views != ["identity"] else {})},
         "heads": {head: {"output": head, "labels": labels, "temperature": round(float(temperatures[head]), 6),
                          "abstainBelow": round(float(thresholds[head]), 6)} for head, labels in HEADS.items()},
         "regression": {"output": "proportions", "names": PROPORTION_NAMES,

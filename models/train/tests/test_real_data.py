@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from loupe_train.crops import crop_stone, tray_colour
 from loupe_train.dataset import load_folder
+from loupe_train.grades import CROP_FACTOR
 from loupe_train.labels_csv import LabelsError, read_labels
 from loupe_train.locate import locate_stone
 from loupe_train.ort_bridge import REPO_ROOT
@@ -98,7 +99,7 @@ class LocatorTest(unittest.TestCase):
     def test_falls_back_to_a_centre_crop_on_an_empty_tray(self):
         found = locate_stone(np.full((200, 300, 3), TRAY, dtype=np.uint8))
         self.assertEqual((found.method, found.centre_x, found.centre_y), ("centre-crop", 150, 100))
-        self.assertAlmostEqual(found.diameter, 200 / 1.25)
+        self.assertAlmostEqual(found.diameter, 200 / CROP_FACTOR)
 
 
 class CropParityTest(unittest.TestCase):
