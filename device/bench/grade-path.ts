@@ -12,7 +12,7 @@ import { parseConfig } from '../config/load.ts';
 import { CONFIG_VERSION } from '../config/schema.ts';
 import { STAGES, type StageTimings } from '../daemon/grade-pipeline.ts';
 import { GradingCore } from '../daemon/grading-core.ts';
-import { bundledReleaseDir } from '../inference/release.ts';
+import { bundledReleaseDir, readManifest } from '../inference/release.ts';
 import { decodeImage } from '../vision/decode.ts';
 import { benchFrame, BENCH_MM_PER_PX } from './frame.ts';
 import { median, percentile, round } from './stats.ts';
@@ -140,7 +140,7 @@ export const bench: BenchModule = {
       notes: [
         `onnxruntime-node ran on "${node.provider}"; onnxruntime-web on wasm (1 thread); ${node.totals.length} and ${web.totals.length} grades, same frame, interleaved in one run.`,
         `Dominant stage: ${dominant.stage} at ${round(dominant.node)} ms of ${round(nodeP50)} ms (p50).`,
-        `Decode floor: a full-size 2 MP decode costs ${round(floor.fullMs)} ms and the pipeline's decode to 960×540 ${round(floor.workingMs)} ms. sharp only shrinks a JPEG in its DCT to half the factor asked for, so 1/2 means a full decode plus a 2× reduce; a real DCT 1/2 (asked as 1/4) costs ${round(floor.dctHalfMs)} ms, but would leave the stone ~80 px across, under the model's 128 px input.`,
+        `Decode floor: a full-size 2 MP decode costs ${round(floor.fullMs)} ms and the pipeline's decode to 960×540 ${round(floor.workingMs)} ms. sharp only shrinks a JPEG in its DCT to half the factor asked for, so 1/2 means a full decode plus a 2× reduce; a real DCT 1/2 (asked as 1/4) costs ${round(floor.dctHalfMs)} ms, but would leave the stone ~80 px across, under the model's ${readManifest(bundledReleaseDir()).input.size} px input.`,
         `commit = frame file write + fsync, then one SQLite transaction (synchronous=FULL): bounded by the disk's fsync latency.`,
       ],
       table: {

@@ -22,6 +22,8 @@ import { sniffFrameExt, type FrameExt } from '../store/frame-files.ts';
 import type { GradeRecordV1 } from '../grading/record.ts';
 
 export const THUMBNAIL_PX = 160;
+/** The last grade's input batch, reused by the next (see viewBatch). */
+let batchScratch: Float32Array | undefined;
 const REFUSAL_CODES = new Set(['IMAGE_EMPTY', 'IMAGE_UNSUPPORTED', 'IMAGE_TRUNCATED', 'IMAGE_TOO_LARGE', 'IMAGE_GREYSCALE']);
 
 /**
@@ -109,8 +111,10 @@ export async function gradeFrame(deps: PipelineDeps, frame: FrameInput): Promise
       const tray = finding!.trayColour;
       const crop = cropStone(image, check.stone, manifest.input.size, manifest.input.crop.factor, tray);
       lap('crop');
-      // The release's test-time views of the crop, as one batch (one row without views).
-      const tensor = viewBatch([crop], manifest.input);
+      // The release's test-time views of the crop, as one batch (one row without views),
+      // written into a buffer kept for it: run() copies it before this function awaits.
+      const tensor = viewBatch([crop], manifest.input, batchScratch);
+      batchScratch = tensor.data;
       lap('tensor');
       const inference = session.run(tensor);
       inference.catch(() => undefined); // awaited below; this only keeps a throw in between from leaving it unhandled

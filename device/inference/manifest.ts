@@ -50,6 +50,7 @@ export const manifestSchema = z
           .min(1)
           .max(VIEW_NAMES.length)
           .refine((v) => new Set(v).size === v.length, { error: 'expected each view at most once' })
+          .refine((v) => v[0] === 'identity', { error: 'expected "identity" first' })
           .optional(),
       })
       .strict(),

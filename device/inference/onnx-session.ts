@@ -35,6 +35,8 @@ export interface TensorInput {
 export type ModelOutputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
 
 const WORKER_URL = new URL('./ort-worker.mjs', import.meta.url);
+/** Input buffers kept for reuse: one per run in flight is plenty. */
+const INPUT_POOL_SIZE = 4;
 
 interface Pending {
   resolve: (outputs: ModelOutputs) => void;
@@ -50,6 +52,7 @@ export class OnnxSession {
   private onLoadReply: ((message: FromWorker) => void) | undefined;
   private onReleased: (() => void) | undefined;
   private timeouts = 0;
+  private readonly inputPool: ArrayBuffer[] = [];
 
   constructor(private readonly options: OnnxSessionOptions) {}
 
@@ -139,7 +142,7 @@ export class OnnxSession {
   run(input: TensorInput, timeoutMs = this.options.runTimeoutMs): Promise<ModelOutputs> {
     if (!this.worker || !this.providerInUse) return Promise.reject(new ModelError('MODEL_NOT_READY', 'the model session is not loaded'));
     const id = this.nextId++;
-    const data = input.data.slice(); // the caller keeps its tensor; the copy is transferred
+    const data = this.transferableCopy(input.data);
     const result = new Promise<ModelOutputs>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.post({ type: 'run', id, inputName: this.manifest.input.name, data, dims: [...input.dims] }, [data.buffer as ArrayBuffer]);
@@ -150,6 +153,23 @@ export class OnnxSession {
       this.timeouts++;
       return new ModelError('INFERENCE_TIMEOUT', `inference took longer than ${ms} ms (model.runTimeoutMs)`);
     });
+  }
+
+  /**
+   * The caller keeps its tensor; a copy is transferred to the worker, which hands the buffer
+   * back with the result. Reusing those buffers keeps a grade from leaving ~1 MB (four views at
+   * 144 px) of ArrayBuffer for the garbage collector on each thread, which showed as RSS.
+   */
+  private transferableCopy(source: Float32Array): Float32Array {
+    const index = this.inputPool.findIndex((buffer) => buffer.byteLength === source.byteLength);
+    const buffer = index >= 0 ? this.inputPool.splice(index, 1)[0] : new ArrayBuffer(source.byteLength);
+    const copy = new Float32Array(buffer);
+    copy.set(source);
+    return copy;
+  }
+
+  private reclaim(input: Float32Array | undefined): void {
+    if (input && this.inputPool.length < INPUT_POOL_SIZE) this.inputPool.push(input.buffer as ArrayBuffer);
   }
 
   async release(): Promise<void> {
@@ -173,6 +193,7 @@ export class OnnxSession {
       return;
     }
     if (message.type === 'released') return; // the 'exit' event follows
+    this.reclaim(message.input);
     const pending = this.pending.get(message.id);
     if (!pending) return; // timed out earlier
     this.pending.delete(message.id);

@@ -73,9 +73,10 @@ async function run(/** @type {any} */ message) {
       outputs[name] = { data, dims: [...tensor.dims] };
       transfer.push(data.buffer);
     }
-    port.postMessage({ type: 'result', id: message.id, outputs }, transfer);
+    // The input buffer goes back too, for the main thread to reuse (onnx-session.ts).
+    port.postMessage({ type: 'result', id: message.id, outputs, input: message.data }, [...transfer, message.data.buffer]);
   } catch (error) {
-    port.postMessage({ type: 'run-failed', id: message.id, message: firstLine(error) });
+    port.postMessage({ type: 'run-failed', id: message.id, message: firstLine(error), input: message.data }, [message.data.buffer]);
   }
 }
 

@@ -20,6 +20,6 @@ export type FromWorker =
       outputMetadata: ValueInfo[];
     }
   | { type: 'load-failed'; code: 'MODEL_LOAD_FAILED' | 'MODEL_NO_PROVIDER'; message: string; attempts: ProviderAttempt[] }
-  | { type: 'result'; id: number; outputs: Record<string, { data: Float32Array; dims: number[] }> }
-  | { type: 'run-failed'; id: number; message: string }
+  | { type: 'result'; id: number; outputs: Record<string, { data: Float32Array; dims: number[] }>; input?: Float32Array }
+  | { type: 'run-failed'; id: number; message: string; input?: Float32Array }
   | { type: 'released' };

@@ -45,19 +45,24 @@ export function cropStone(image: RgbImage, stone: StoneLocation, size: number, f
 
 /** Normalise a packed RGB8 square (e.g. a golden crop) into the NCHW tensor. */
 export function normaliseCrop(rgb: Uint8Array, spec: TensorInputSpec): InputTensor {
+  const data = new Float32Array(spec.size * spec.size * 3);
+  normaliseInto(rgb, spec, data, 0);
+  return { data, dims: [1, 3, spec.size, spec.size] };
+}
+
+/** normaliseCrop's planes written into `out` from `offset` (one image of a batch). */
+export function normaliseInto(rgb: Uint8Array, spec: TensorInputSpec, out: Float32Array, offset: number): void {
   assertSpec(spec);
   const plane = spec.size * spec.size;
   if (rgb.length !== plane * 3) {
     throw new VisionError('TENSOR_SPEC_INVALID', `crop has ${rgb.length} bytes, expected ${plane * 3} for ${spec.size}×${spec.size} RGB`);
   }
-  const data = new Float32Array(plane * 3);
   for (let c = 0; c < 3; c++) {
     const mean = spec.mean[c];
     const std = spec.std[c];
-    const offset = c * plane;
-    for (let p = 0; p < plane; p++) data[offset + p] = (rgb[p * 3 + c] / spec.scale - mean) / std;
+    const start = offset + c * plane;
+    for (let p = 0; p < plane; p++) out[start + p] = (rgb[p * 3 + c] / spec.scale - mean) / std;
   }
-  return { data, dims: [1, 3, spec.size, spec.size] };
 }
 
 /** padColour defaults to the tray colour measured on the frame's border. */
