@@ -67,6 +67,18 @@ describe('OnnxSession on the committed release', () => {
     }
   });
 
+  it('leaves the caller its tensor, and gives the same answer when the worker\'s returned buffers are reused', async () => {
+    const input = zeros(4);
+    input.data.fill(0.25);
+    const first = await session.run(input);
+    expect(input.data.every((v) => v === 0.25)).toBe(true);
+    const other = zeros(4);
+    other.data.fill(-1);
+    await session.run(other); // reuses the buffer the first run handed back
+    const again = await session.run(input);
+    expect(Array.from(again.clarity.data)).toEqual(Array.from(first.clarity.data));
+  });
+
   it('refuses to run once released (MODEL_NOT_READY)', async () => {
     const s = new OnnxSession({ release: release(), providers: ['cpu'], runTimeoutMs: 1000 });
     await s.load();
