@@ -6,7 +6,7 @@ export const gradesQuerySchema = z
   .object({
     day: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected YYYY-MM-DD (UTC)' })
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "expected YYYY-MM-DD (the store's local day)" })
       .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), { error: 'not a calendar date' })
       .optional(),
     limit: z.coerce.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).min(1, { error: 'expected 1–1000' }).max(1000, { error: 'expected 1–1000' }).default(50),

@@ -1,6 +1,10 @@
-/** `loupe history [--day YYYY-MM-DD] [--id ID] [--limit N] [--json] [--data DIR]`: grades stored on this device. */
+/**
+ * `loupe history [--day YYYY-MM-DD] [--id ID] [--limit N] [--json] [--data DIR]`: grades stored
+ * on this device. Days are the store's local days (config history.timeZone, else the host's).
+ */
 import { loadConfig } from '../config/load.ts';
 import { GradeStore } from '../store/grade-store.ts';
+import { localDayOf, systemTimeZone } from '../store/local-day.ts';
 import { parse, UsageError } from './args.ts';
 import { formatTable } from './record-table.ts';
 
@@ -16,11 +20,14 @@ export async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (values.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.day)) throw new UsageError(`--day: expected YYYY-MM-DD (UTC), got "${values.day}"`);
+  if (values.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.day)) throw new UsageError(`--day: expected YYYY-MM-DD (the store's local day), got "${values.day}"`);
   const limit = values.limit === undefined ? 100 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit: expected 1–1000, got "${values.limit}"`);
 
-  const store = new GradeStore(loadConfig({ dataDir: values.data }).dataDir);
+  const config = loadConfig({ dataDir: values.data });
+  const timeZone = config.history.timeZone ?? systemTimeZone();
+  const dayOf = (record: { createdAt: string }) => localDayOf(record.createdAt, timeZone);
+  const store = new GradeStore(config.dataDir);
   store.open();
   try {
     if (values.id !== undefined) {
@@ -29,13 +36,13 @@ export async function run(argv: string[]): Promise<number> {
         console.error(`loupe history: [GRADE_NOT_FOUND] no grade with id ${values.id}`);
         return 1;
       }
-      console.log(values.json ? JSON.stringify(record, null, 2) : formatTable([{ label: record.createdAt.slice(0, 10), record }], 'DAY'));
+      console.log(values.json ? JSON.stringify(record, null, 2) : formatTable([{ label: dayOf(record), record }], 'DAY'));
       return 0;
     }
-    const records = store.list({ day: values.day, limit });
+    const records = store.list({ day: values.day, timeZone, limit });
     if (values.json) console.log(JSON.stringify(records, null, 2));
-    else if (records.length === 0) console.log(values.day ? `no grades on ${values.day} (UTC)` : 'no grades yet');
-    else console.log(formatTable(records.map((record) => ({ label: record.createdAt.slice(0, 10), record })), 'DAY'));
+    else if (records.length === 0) console.log(values.day ? `no grades on ${values.day} (${timeZone})` : 'no grades yet');
+    else console.log(formatTable(records.map((record) => ({ label: dayOf(record), record })), 'DAY'));
     return 0;
   } finally {
     store.close();

@@ -1,6 +1,7 @@
 /** The device config: one zod schema with defaults; unknown keys are refused. */
 import { z } from 'zod';
 import { syncSectionSchema } from './sync-section.ts';
+import { isTimeZone } from '../store/local-day.ts';
 
 export const CONFIG_VERSION = 2;
 export const DEFAULT_HTTP_PORT = 8737;
@@ -63,6 +64,17 @@ export const configSchema = z
       .strict()
       .prefault({}),
     sync: syncSectionSchema.prefault({}),
+    history: z
+      .object({
+        /** The store's IANA time zone for "grades of a day"; null = the host's zone. */
+        timeZone: z
+          .string()
+          .refine(isTimeZone, { error: 'expected an IANA time zone such as "Europe/London" or "America/New_York"' })
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

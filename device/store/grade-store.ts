@@ -10,6 +10,7 @@ import { StoreError } from './errors.ts';
 import { frameRelativePath, removeFile, writeFileDurably, writeFileDurablyAsync, type FrameExt } from './frame-files.ts';
 import { createOutbox, type Outbox, type OutboxRow } from './outbox.ts';
 import type { GradeRecordV1 } from '../grading/record.ts';
+import { localDayRange } from './local-day.ts';
 
 export interface GradeToSave {
   record: GradeRecordV1;
@@ -144,15 +145,22 @@ export class GradeStore {
     return row ? parseRecord(id, row.record_json) : undefined;
   }
 
-  /** Newest first; `day` is YYYY-MM-DD (UTC). */
-  list(options: { day?: string; limit?: number } = {}): GradeRecordV1[] {
+  /**
+   * Newest first; `day` is YYYY-MM-DD in `timeZone` (the store's local day; default UTC).
+   * The table's own `day` column is the UTC day, kept as written.
+   */
+  list(options: { day?: string; timeZone?: string; limit?: number } = {}): GradeRecordV1[] {
     const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 100)), MAX_LIST_LIMIT);
-    const rows = (
-      options.day
-        ? this.connection().prepare('SELECT id, record_json FROM grades WHERE day = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(options.day, limit)
-        : this.connection().prepare('SELECT id, record_json FROM grades ORDER BY created_at DESC, id DESC LIMIT ?').all(limit)
-    ) as Array<{ id: string; record_json: string }>;
-    return rows.map((row) => parseRecord(row.id, row.record_json));
+    let rows: unknown[];
+    if (options.day) {
+      const { start, end } = localDayRange(options.day, options.timeZone ?? 'UTC');
+      rows = this.connection()
+        .prepare('SELECT id, record_json FROM grades WHERE created_at >= ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?')
+        .all(start, end, limit);
+    } else {
+      rows = this.connection().prepare('SELECT id, record_json FROM grades ORDER BY created_at DESC, id DESC LIMIT ?').all(limit);
+    }
+    return (rows as Array<{ id: string; record_json: string }>).map((row) => parseRecord(row.id, row.record_json));
   }
 
   count(): number {

@@ -83,10 +83,11 @@ describe('loupe history', () => {
     const all = JSON.parse((await loupe(['history', '--json', '--data', dataDir])).stdout) as Array<{ id: string; createdAt: string }>;
     const one = await loupe(['history', '--id', all[0].id, '--json', '--data', dataDir]);
     expect(JSON.parse(one.stdout).id).toBe(all[0].id);
-    const day = await loupe(['history', '--day', all[0].createdAt.slice(0, 10), '--json', '--data', dataDir]);
+    const day = await loupe(['history', '--day', all[0].createdAt.slice(0, 10), '--json', '--data', dataDir], { TZ: 'UTC' });
     expect((JSON.parse(day.stdout) as unknown[]).length).toBe(all.length);
-    const empty = await loupe(['history', '--day', '1999-01-01', '--data', dataDir]);
-    expect(empty.stdout.trim()).toBe('no grades on 1999-01-01 (UTC)');
+    // Days are the store's local days: the host's zone unless history.timeZone says otherwise.
+    const empty = await loupe(['history', '--day', '1999-01-01', '--data', dataDir], { TZ: 'America/New_York' });
+    expect(empty.stdout.trim()).toBe('no grades on 1999-01-01 (America/New_York)');
     const bad = await loupe(['history', '--day', '01/02/2025', '--data', dataDir]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('[USAGE] --day: expected YYYY-MM-DD');

@@ -36,6 +36,7 @@ describe('device config', () => {
       retention: { fullFrameDays: 30 },
       identity: { deviceId: null, storeId: null },
       sync: { brokerUrl: null },
+      history: { timeZone: null },
     });
   });
 
@@ -69,6 +70,9 @@ describe('device config', () => {
     expect(bad.message).toBe('camera.spec: expected synthetic|folder:DIR|v4l2:/dev/videoN|gst:...');
     const several = problem(() => parseConfig({ version: 2, dataDir: '/d', http: { port: 70000 }, model: { providers: ['cpu', 'cpu'] } }));
     expect(several.message.split('\n')).toEqual(['http.port: expected 0–65535', 'model.providers: each provider at most once']);
+    const zone = problem(() => parseConfig({ version: 2, dataDir: '/d', history: { timeZone: 'Europe/Londn' } }));
+    expect(zone.message).toBe('history.timeZone: expected an IANA time zone such as "Europe/London" or "America/New_York"');
+    expect(parseConfig({ version: 2, dataDir: '/d', history: { timeZone: 'Europe/London' } }).history.timeZone).toBe('Europe/London');
   });
 
   it('accepts every camera spec form and refuses near misses', () => {

@@ -57,6 +57,20 @@ describe('GradeStore', () => {
     expect(store.get(record.id)).toBeUndefined();
   });
 
+  it("lists a day by the store's local day: an evening in New York is the same day, though UTC has moved on", () => {
+    const at = (iso: string) => save(makeRecord({ createdAt: new Date(iso) }));
+    const morning = at('2026-12-04T14:00:00.000Z'); // 09:00 in New York
+    const evening = at('2026-12-05T02:30:00.000Z'); // 21:30 on the 4th in New York, the 5th in UTC
+    const nextDay = at('2026-12-05T05:00:00.000Z'); // 00:00 on the 5th in New York
+    const ids = (day: string, timeZone?: string) => store.list({ day, timeZone }).map((r) => r.id);
+    expect(ids('2026-12-04', 'America/New_York')).toEqual([evening.id, morning.id]);
+    expect(ids('2026-12-05', 'America/New_York')).toEqual([nextDay.id]);
+    expect(ids('2026-12-04')).toEqual([morning.id]); // UTC when no zone is given
+    // UTC+05:45: 19:45 on the 4th; 08:15 and 10:45 on the 5th.
+    expect(ids('2026-12-04', 'Asia/Kathmandu')).toEqual([morning.id]);
+    expect(ids('2026-12-05', 'Asia/Kathmandu')).toEqual([nextDay.id, evening.id]);
+  });
+
   it('lists history newest first, by UTC day, with a limit', () => {
     const day1 = [1, 2, 3].map((h) => save(makeRecord({ createdAt: new Date(Date.UTC(2025, 4, 1, h)) })));
     const day2 = [1, 2].map((h) => save(makeRecord({ createdAt: new Date(Date.UTC(2025, 4, 2, h)) })));
