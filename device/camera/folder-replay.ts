@@ -1,6 +1,7 @@
 /**
  * Replays the images in a folder, in name order (numeric-aware: 2.jpg before 10.jpg), round
- * and round. For demos, and for feeding recorded frames through the whole path.
+ * and round: one image is "on the tray" until nextStone(), so previews show the stone that
+ * the next grade gets. For demos, and for feeding recorded frames through the whole path.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
@@ -41,19 +42,26 @@ export class FolderReplayCamera implements Camera {
     return this.files;
   }
 
+  /** Puts the next image of the playlist on the tray (round and round). */
+  async nextStone(): Promise<void> {
+    if (this.files.length === 0) throw new CameraError('CAMERA_NOT_STARTED', 'The replay camera has not been started.');
+    this.next = (this.next + 1) % this.files.length;
+  }
+
   /**
-   * The next image's bytes as stored. Width and height are 0 when the header is unreadable:
+   * The current image's bytes as stored. Width and height are 0 when the header is unreadable:
    * decoding then refuses the frame with its own code, which is the point of replaying it.
    */
   async capture(): Promise<Frame> {
     if (this.files.length === 0) throw new CameraError('CAMERA_NOT_STARTED', 'The replay camera has not been started.');
     const name = this.files[this.next];
-    this.next = (this.next + 1) % this.files.length;
     const path = join(this.folder, name);
     let data: Buffer;
     try {
       data = await readFile(path);
     } catch (error) {
+      // A file that vanished is no longer on the tray: the next capture gets the next one.
+      this.next = (this.next + 1) % this.files.length;
       throw new CameraError('CAMERA_UNAVAILABLE', `Replay image ${path} cannot be read (${(error as NodeJS.ErrnoException).code}).`);
     }
     return frameFromBytes(data, `folder:${path}`);

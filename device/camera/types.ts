@@ -20,5 +20,12 @@ export interface Camera {
   start(): Promise<void>;
   /** One frame. Throws a CameraError (code CAMERA_*) on failure; the camera stays usable. */
   capture(): Promise<Frame>;
+  /**
+   * A source that stands in for a tray (folder replay): the stone was taken off and the next one
+   * put on. Until then every capture, preview or grade, sees the same stone, as a real camera
+   * would. A real camera has nothing to do here and leaves it out, and so does the synthetic
+   * camera: its next stone is a ~1 s render on the daemon's thread (placeNext() is for tests).
+   */
+  nextStone?(): Promise<void>;
   stop(): Promise<void>;
 }

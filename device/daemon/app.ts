@@ -184,6 +184,9 @@ export class LoupeApp {
     const work = (async () => {
       const frame = await this.camera!.capture();
       const outcome = await this.core.grade({ data: frame.data });
+      // A replay tray moves on to its next stone once this one is graded (or refused). Never
+      // fails the grade.
+      void this.camera!.nextStone().catch((error: unknown) => this.log('camera.next-stone-failed', { message: (error as Error).message }));
       if (outcome.ok) {
         this.sync?.notify?.();
         this.api?.broadcast({ type: 'grade', record: outcome.record });

@@ -80,6 +80,23 @@ export class CameraSupervisor {
     return next;
   }
 
+  /**
+   * After a grade: a replay source puts its next stone on the tray (queued with the captures,
+   * so none sees a half-placed stone). A no-op for a real camera.
+   */
+  nextStone(): Promise<void> {
+    const camera = this.camera;
+    if (!camera.nextStone) return Promise.resolve();
+    const ms = this.options.captureTimeoutMs;
+    const next = this.queue.then(async () => {
+      if (!this.ready) return;
+      await withTimeout(camera.nextStone!(), ms, () => Object.assign(new Error(`the camera did not place the next stone within ${ms} ms`), { code: 'CAMERA_TIMEOUT' }));
+      this.latest = undefined;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** The latest frame as JPEG, capturing a new one when the last is older than previewMaxAgeMs. */
   async previewJpeg(): Promise<Buffer> {
     const maxAge = this.options.previewMaxAgeMs ?? 250;

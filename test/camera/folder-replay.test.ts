@@ -43,8 +43,21 @@ describe('FolderReplayCamera', () => {
     await camera.start();
     expect(camera.playlist).toEqual(['1.JPEG', '2.png', '3.jpg', '10.jpg']);
     const widths: number[] = [];
-    for (let i = 0; i < 5; i++) widths.push((await camera.capture()).width);
+    for (let i = 0; i < 5; i++) {
+      widths.push((await camera.capture()).width);
+      await camera.nextStone();
+    }
     expect(widths).toEqual([10, 20, 0, 30, 10]);
+  });
+
+  it('keeps one image on the tray until nextStone(): previews and the grade see the same stone', async () => {
+    const camera = new FolderReplayCamera(join(dir, 'replay'));
+    await camera.start();
+    const first = await camera.capture();
+    expect((await camera.capture()).data.equals(first.data)).toBe(true);
+    expect((await camera.capture()).source).toBe(first.source);
+    await camera.nextStone();
+    expect((await camera.capture()).width).toBe(20);
   });
 
   it('passes the bytes through as stored, tagged with their path', async () => {
@@ -58,8 +71,8 @@ describe('FolderReplayCamera', () => {
   it('hands on an unreadable image with 0×0, and decoding refuses it with its own code', async () => {
     const camera = new FolderReplayCamera(join(dir, 'replay'));
     await camera.start();
-    await camera.capture();
-    await camera.capture();
+    await camera.nextStone();
+    await camera.nextStone();
     const garbage = await camera.capture();
     expect([garbage.width, garbage.height]).toEqual([0, 0]);
     await expect(decodeImage(garbage.data)).rejects.toMatchObject({ code: 'IMAGE_UNSUPPORTED' });

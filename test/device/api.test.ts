@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The daemon in-process (LoupeApp: real model, real SQLite, real HTTP/WS on 127.0.0.1) with a
  * folder-replay camera that plays every bad frame in turn.
@@ -103,6 +104,18 @@ describe('the read API', () => {
     const preview = await api('/api/preview');
     expect(preview.status).toBe(200);
     expect(preview.headers.get('content-type')).toBe('image/jpeg');
+  });
+});
+
+describe('the replay tray', () => {
+  it('previews the stone the next grade gets, and puts the next one on after the grade', async () => {
+    const shown = Buffer.from(await (await api('/api/preview')).arrayBuffer());
+    const response = await api('/api/grade', { method: 'POST' });
+    expect(response.status).toBe(201);
+    const { record } = (await response.json()) as { record: { frameSha256: string } };
+    expect(createHash('sha256').update(shown).digest('hex')).toBe(record.frameSha256);
+    const after = Buffer.from(await (await api('/api/preview')).arrayBuffer());
+    expect(after.equals(shown)).toBe(false);
   });
 });
 
