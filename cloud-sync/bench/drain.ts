@@ -10,7 +10,7 @@ import { SyncAgent } from '../agent/agent.ts';
 import { SqliteHqStore } from '../hq/store/sqlite-store.ts';
 import { createJsonLogger } from '../log.ts';
 import { syncSectionSchema } from '../../device/config/sync-section.ts';
-import { MosquittoBroker } from '../../test/helpers/mosquitto.ts';
+import { MosquittoBroker } from '../broker/mosquitto-process.ts';
 import { fillBacklog } from './backlog.ts';
 import { measureStages, type StageCost } from './breakdown.ts';
 import { HqProcess } from './hq-process.ts';

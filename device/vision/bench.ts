@@ -136,7 +136,7 @@ export interface GateBench {
 }
 
 export async function benchGate(stones = 10, seed = 100): Promise<GateBench> {
-  const { makeFrameFixtures } = await import('../../test/fixtures/bad-frames.ts');
+  const { makeFrameFixtures } = await import('./sample-frames.ts');
   const decisions: Record<string, Record<string, number>> = {};
   let agree = 0;
   let total = 0;
