@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { localDayOf, systemTimeZone } from '../../device/store/local-day.ts';
 /**
  * The daemon in-process (LoupeApp: real model, real SQLite, real HTTP/WS on 127.0.0.1) with a
  * folder-replay camera that plays every bad frame in turn.
@@ -91,7 +92,7 @@ describe('the read API', () => {
     const { grades } = await (await api('/api/grades?limit=2')).json();
     expect(grades).toHaveLength(2);
     expect(grades[0].createdAt >= grades[1].createdAt).toBe(true);
-    const today = grades[0].createdAt.slice(0, 10);
+    const today = localDayOf(grades[0].createdAt, systemTimeZone()); // the daemon's zone: the host's
     expect((await (await api(`/api/grades?day=${today}`)).json()).grades).toHaveLength(gradeCount());
     expect((await (await api('/api/grades?day=2001-01-01')).json()).grades).toEqual([]);
     expect((await (await api(`/api/grades/${grades[0].id}`)).json()).record).toEqual(grades[0]);
