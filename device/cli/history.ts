@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../config/load.ts';
 import { GradeStore } from '../store/grade-store.ts';
-import { localDayOf, systemTimeZone } from '../store/local-day.ts';
+import { historyTimeZone, localDayOf } from '../store/local-day.ts';
 import { parse, UsageError } from './args.ts';
 import { formatTable } from './record-table.ts';
 
@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit: expected 1–1000, got "${values.limit}"`);
 
   const config = loadConfig({ dataDir: values.data });
-  const timeZone = config.history.timeZone ?? systemTimeZone();
+  const timeZone = historyTimeZone(config.history.timeZone);
   const dayOf = (record: { createdAt: string }) => localDayOf(record.createdAt, timeZone);
   const store = new GradeStore(config.dataDir);
   store.open();

@@ -19,7 +19,7 @@ import type { Outbox } from '../store/outbox.ts';
 import { CameraSupervisor } from './camera-supervisor.ts';
 import { GradingCore } from './grading-core.ts';
 import { jsonLog, type Log } from './log.ts';
-import { systemTimeZone } from '../store/local-day.ts';
+import { historyTimeZone } from '../store/local-day.ts';
 
 /** What the daemon needs from a sync agent (cloud-sync/agent plugs in here). */
 export interface SyncAgentHandle {
@@ -205,17 +205,12 @@ export class LoupeApp {
     }
   }
 
-  /** The store's time zone for history days: the config's, else the host's. */
-  private timeZone(): string {
-    return this.options.config.history.timeZone ?? systemTimeZone();
-  }
-
   private services(): ApiServices {
     const store = this.core.store;
     return {
       health: () => this.health(),
       grade: () => this.grade(),
-      listGrades: (query) => store.list({ ...query, timeZone: this.timeZone() }),
+      listGrades: (query) => store.list({ ...query, timeZone: historyTimeZone(this.options.config.history.timeZone) }),
       getGrade: (id) => store.get(id),
       thumbnail: (id) => store.thumbnail(id),
       preview: () => this.camera!.previewJpeg(),

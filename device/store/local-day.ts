@@ -11,6 +11,11 @@ export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
+/** The zone history days are counted in: the configured one (history.timeZone), else the host's. */
+export function historyTimeZone(configured: string | null): string {
+  return configured ?? systemTimeZone();
+}
+
 export function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });

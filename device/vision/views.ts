@@ -46,21 +46,6 @@ function cachedSourceIndex(size: number, view: ViewName): Int32Array {
   return map;
 }
 
-/** Packed RGB8 size × size → the same square seen in `view`. */
-export function applyView(rgb: Uint8Array, size: number, view: ViewName): Uint8Array {
-  if (view === 'identity') return rgb;
-  const map = cachedSourceIndex(size, view);
-  const out = new Uint8Array(rgb.length);
-  for (let p = 0; p < map.length; p++) {
-    const o = p * 3;
-    const s = map[p] * 3;
-    out[o] = rgb[s];
-    out[o + 1] = rgb[s + 1];
-    out[o + 2] = rgb[s + 2];
-  }
-  return out;
-}
-
 export interface ViewBatch {
   data: Float32Array;
   dims: [number, 3, number, number];

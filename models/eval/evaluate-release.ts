@@ -61,7 +61,8 @@ export async function evaluateRelease(options: EvaluateOptions): Promise<Evaluat
   const runner = await openModel(join(options.releaseDir, manifest.model));
   try {
     checkSessionAgainstManifest(runner.session, manifest);
-    const stones = await renderFresh({ count: options.count, seed: options.seed, sizePx: renderSizeOf(manifest), workers: options.workers, onProgress: options.onProgress });
+    const renderSizePx = renderSizeOf(manifest);
+    const stones = await renderFresh({ count: options.count, seed: options.seed, sizePx: renderSizePx, workers: options.workers, onProgress: options.onProgress });
     const crops: Uint8Array[] = [];
     const located: boolean[] = [];
     for (const stone of stones) {
@@ -90,7 +91,7 @@ export async function evaluateRelease(options: EvaluateOptions): Promise<Evaluat
       });
       heads[head] = scoreHead(predicted, truth, confidences, spec.abstainBelow);
     }
-    return { release: `${manifest.name}@${manifest.version}`, count: stones.length, seed: options.seed, renderSizePx: renderSizeOf(manifest), outline, notLocated: located.filter((l) => !l).length, heads };
+    return { release: `${manifest.name}@${manifest.version}`, count: stones.length, seed: options.seed, renderSizePx, outline, notLocated: located.filter((l) => !l).length, heads };
   } finally {
     await runner.close();
   }

@@ -77,6 +77,14 @@ describe('a broken release is refused with a code', () => {
     expect(failure(() => readManifest(escape.dir)).message).toContain('expected a path inside the release folder');
   });
 
+  it('MANIFEST_INVALID for test-time views the device cannot run: unknown, repeated, or not starting with identity', () => {
+    const message = (views: unknown) => failure(() => readManifest(keep(copyRelease(source(), (m) => (m.input.views = views))).dir)).message;
+    expect(message(['identity', 'rot45'])).toContain('input.views.1');
+    expect(message(['identity', 'mirror', 'mirror'])).toContain('input.views: expected each view at most once');
+    expect(message(['mirror', 'identity'])).toContain('input.views: expected "identity" first');
+    expect(message([])).toContain('input.views');
+  });
+
   it('MANIFEST_UNREADABLE for a manifest that is not JSON', () => {
     const r = keep(copyRelease(source()));
     writeFileSync(join(r.dir, 'manifest.json'), '{ not json');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { meanOverViews } from '../../device/inference/combine-views.ts';
-import { applyView, VIEW_NAMES, viewBatch } from '../../device/vision/views.ts';
+import { VIEW_NAMES, viewBatch, type ViewName } from '../../device/vision/views.ts';
 
 /** A 4×4 crop whose red channel numbers the pixels 0–15 row by row (green and blue follow it). */
 function numbered(size = 4): Uint8Array {
@@ -8,25 +8,28 @@ function numbered(size = 4): Uint8Array {
   for (let p = 0; p < size * size; p++) rgb.set([p, p + 100, p + 200], p * 3);
   return rgb;
 }
-const red = (rgb: Uint8Array): number[] => Array.from({ length: rgb.length / 3 }, (_, p) => rgb[p * 3]);
+/** The red plane of `view` of a size × size crop, as the device's batch holds it (no normalisation). */
+function red(rgb: Uint8Array, view: ViewName, size = 4): number[] {
+  const batch = viewBatch([rgb], { size, mean: [0, 0, 0], std: [1, 1, 1], scale: 1, crop: { factor: 1.12 }, views: view === 'identity' ? ['identity'] : ['identity', view] });
+  const row = view === 'identity' ? 0 : 1;
+  return Array.from(batch.data.subarray(row * 3 * size * size, row * 3 * size * size + size * size));
+}
 
 describe('test-time views of the crop', () => {
   it('match numpy: rot90 is np.rot90(crop, 1) (counter-clockwise), mirror flips left–right (the trainer\'s views.py)', () => {
     // Printed by numpy for np.arange(16).reshape(4, 4): np.rot90(a, 1) and a[:, ::-1].
-    expect(red(applyView(numbered(), 4, 'rot90'))).toEqual([3, 7, 11, 15, 2, 6, 10, 14, 1, 5, 9, 13, 0, 4, 8, 12]);
-    expect(red(applyView(numbered(), 4, 'mirror'))).toEqual([3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12]);
+    expect(red(numbered(), 'rot90')).toEqual([3, 7, 11, 15, 2, 6, 10, 14, 1, 5, 9, 13, 0, 4, 8, 12]);
+    expect(red(numbered(), 'mirror')).toEqual([3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12]);
     // np.rot90(a, 1)[:, ::-1]
-    expect(red(applyView(numbered(), 4, 'rot90-mirror'))).toEqual([15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0]);
+    expect(red(numbered(), 'rot90-mirror')).toEqual([15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0]);
   });
 
   it('gives the 8 distinct symmetries of the square, moving whole pixels', () => {
-    const seen = new Set(VIEW_NAMES.map((v) => red(applyView(numbered(), 4, v)).join(',')));
+    const seen = new Set(VIEW_NAMES.map((v) => red(numbered(), v).join(',')));
     expect(seen.size).toBe(8);
-    const once = applyView(numbered(), 4, 'rot90');
-    expect(Array.from(once.subarray(0, 3))).toEqual([3, 103, 203]);
-    let four = numbered();
-    for (let i = 0; i < 4; i++) four = applyView(four, 4, 'rot90');
-    expect(Array.from(four)).toEqual(Array.from(numbered()));
+    // Green and blue move with red: pixel 3 (values 3, 103, 203) lands first under rot90.
+    const batch = viewBatch([numbered()], { size: 4, mean: [0, 0, 0], std: [1, 1, 1], scale: 1, crop: { factor: 1.12 }, views: ['identity', 'rot90'] });
+    expect([batch.data[48], batch.data[48 + 16], batch.data[48 + 32]]).toEqual([3, 103, 203]);
   });
 
   it('batches every view of every crop, stone by stone', () => {
