@@ -7,6 +7,9 @@ faster per image on 2 CPU cores (PyTorch's CPU depthwise backward is slow), and 
 parameter saving of depthwise blocks buys nothing (the INT8 model is about 1 MB either way).
 Every conv is Conv-BN-ReLU so that fusion leaves only quantized conv(+relu) ops; the residual
 add is a FloatFunctional so it quantizes to a quantized add_relu.
+Pooling: "avg" is global average pooling; "avgmax" concatenates global average and global max
+pooling. A clarity mark is a few pixels, inside one cell of the last 5×5 feature map (at 144 px),
+and averaging over the 25 cells dilutes its response 25-fold; the max keeps it whole (NOTES.md §11).
 Outputs: logits for colour (23), clarity (11), cut (5) and the standardised proportions (4).
 """
 from __future__ import annotations
@@ -18,6 +21,7 @@ from torch.ao.quantization import DeQuantStub, QuantStub, fuse_modules
 from .grades import HEADS, PROPORTION_NAMES
 
 DEFAULT_WIDTHS = (24, 32, 64, 128, 160)
+POOLS = ("avg", "avgmax")
 OUTPUT_NAMES = [*HEADS, "proportions"]
 
 
@@ -43,10 +47,22 @@ class ResidualBlock(nn.Module):
         return self.skip.add_relu(self.conv2(self.conv1(x)), x)
 
 
+class GlobalMaxPool(nn.Module):
+    """Max over the whole map, as a max_pool2d with the map's size for a kernel: quantized
+    PyTorch has max_pool2d but no adaptive_max_pool2d, and the input size is fixed per release."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        kernel = (int(x.shape[-2]), int(x.shape[-1]))
+        return x if kernel == (1, 1) else nn.functional.max_pool2d(x, kernel_size=kernel)  # QNNPACK refuses 1×1
+
+
 class LoupeNet(nn.Module):
-    def __init__(self, widths=DEFAULT_WIDTHS):
+    def __init__(self, widths=DEFAULT_WIDTHS, pool: str = "avg"):
         super().__init__()
+        if pool not in POOLS:
+            raise ValueError(f"pool must be one of {POOLS}, not {pool!r}")
         self.widths = tuple(widths)
+        self.pool_kind = pool
         # Two stubs: INT8 starts at the image (quant_input) or after a float stem (quant_trunk);
         # quantize.py gives a qconfig to the one in use, and a stub without one stays an identity.
         self.quant_input = QuantStub()
@@ -59,13 +75,20 @@ class LoupeNet(nn.Module):
         # INT8 ends after the heads (dequant) or after the trunk (dequant_trunk, FP32 pool and heads).
         self.dequant_trunk = DeQuantStub()
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.heads = nn.ModuleDict({name: nn.Linear(widths[-1], len(labels)) for name, labels in HEADS.items()})
-        self.proportions = nn.Linear(widths[-1], len(PROPORTION_NAMES))
+        self.max_pool = GlobalMaxPool() if pool == "avgmax" else None
+        # A quantizable concat, so that the INT8-heads variant (quantize.py) still converts.
+        self.pool_cat = nn.quantized.FloatFunctional() if pool == "avgmax" else None
+        features = widths[-1] * (2 if pool == "avgmax" else 1)
+        self.heads = nn.ModuleDict({name: nn.Linear(features, len(labels)) for name, labels in HEADS.items()})
+        self.proportions = nn.Linear(features, len(PROPORTION_NAMES))
         self.dequant = DeQuantStub()
 
     def forward(self, x: torch.Tensor):
         x = self.quant_trunk(self.stem(self.quant_input(x)))
-        features = self.pool(self.dequant_trunk(self.trunk(x))).flatten(1)
+        trunk = self.dequant_trunk(self.trunk(x))
+        features = self.pool(trunk).flatten(1)
+        if self.max_pool is not None:
+            features = self.pool_cat.cat([features, self.max_pool(trunk).flatten(1)], 1)
         outputs = [self.dequant(head(features)) for head in self.heads.values()]
         outputs.append(self.dequant(self.proportions(features)))
         return tuple(outputs)

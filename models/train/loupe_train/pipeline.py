@@ -26,7 +26,7 @@ from .golden import choose_golden
 from .grades import HEAD_NAMES, HEADS
 from .metrics import softmax
 from .model_card import write_model_card
-from .net import LoupeNet, count_parameters
+from .net import POOLS, LoupeNet, count_parameters
 from .ort_bridge import run_onnx
 from .plots import plot_confusion, plot_history
 from .quantize import export_onnx, operator_histogram, quantize_static
@@ -54,6 +54,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--widths", default="24,32,64,128,160")
+    p.add_argument("--pool", default="avg", choices=list(POOLS), help="global pooling before the heads (net.py)")
     p.add_argument("--proportions-weight", type=float, default=0.5)
     p.add_argument("--head-weights", default="colour=1,clarity=1,cut=1")
     p.add_argument("--seed", type=int, default=1)
@@ -165,8 +166,8 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     head_weights = {k: float(v) for k, v in (kv.split("=") for kv in args.head_weights.split(","))}
     config = TrainConfig(input_size=size, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                          head_weights=head_weights, proportions_weight=args.proportions_weight)
-    model = LoupeNet(widths)
-    log(f"LoupeNet widths {widths}: {count_parameters(model)} parameters")
+    model = LoupeNet(widths, pool=args.pool)
+    log(f"LoupeNet widths {widths}, pool {args.pool}: {count_parameters(model)} parameters")
     t0 = time.time()
     if args.weights:
         model.load_state_dict(torch.load(args.weights))
@@ -266,7 +267,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
         "int8Fp32Agreement": agreement,
         "proportionsMae": proportions_error(test_int8["proportions"], p_mean, p_std, test_set.proportions),
         "abstainTargetAccuracy": args.target_accuracy,
-        "model": {"architecture": f"LoupeNet (residual CNN, widths {list(widths)})", "parameters": count_parameters(model),
+        "model": {"architecture": f"LoupeNet (residual CNN, widths {list(widths)}, {args.pool} pooling)", "parameters": count_parameters(model),
                   "quantization": {"engine": "qnnpack", "static": True, "calibration_images": len(calibration_index),
                                    "stem": "int8" if args.int8_stem else "fp32", "heads": "int8" if args.int8_heads else "fp32",
                                    "weights": "per-tensor" if args.per_tensor else "per-channel"},
@@ -276,7 +277,8 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
         "baseline": baseline,
         "training": {"epochs": len(history), "best_epoch": int(np.argmax([np.mean([e["val"][h]["exact"] for h in HEAD_NAMES]) for e in history])) + 1,
                      "config": {"size": size, "views": views, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
-                                "head_weights": head_weights, "proportions_weight": args.proportions_weight, "threads": THREADS},
+                                "head_weights": head_weights, "proportions_weight": args.proportions_weight, "threads": THREADS,
+                                "pool": args.pool},
                      "timings_s": timings},
     }
     full = {"int8": heads_int8, "fp32": heads_fp32, "temperatures": temperatures, "thresholds": thresholds, "history": history}

@@ -43,8 +43,9 @@ def quantize_static(model: LoupeNet, calibration_batches, float_stem: bool = Fal
     else:
         q.quant_trunk.qconfig = None
     if float_heads:
-        for module in (q.heads, q.proportions, q.dequant):
-            module.qconfig = None
+        for module in (q.heads, q.proportions, q.dequant, q.pool_cat):
+            if module is not None:
+                module.qconfig = None
     else:
         q.dequant_trunk.qconfig = None
     prepare(q, inplace=True)
