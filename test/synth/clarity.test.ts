@@ -3,6 +3,7 @@ import { CLARITY_TABLE, sampleInclusions } from '../../models/synth/clarity.ts';
 import { STANDARD_PROPORTIONS, buildMesh, containsPoint } from '../../models/synth/geometry.ts';
 import { CLARITY_GRADES } from '../../models/synth/grades.ts';
 import { createRng } from '../../models/synth/rng.ts';
+import { inclusionVisibility, median } from '../../models/synth/visibility.ts';
 import { luminance, meanOverStone, renderIdeal } from './helpers.ts';
 
 describe('clarity', () => {
@@ -38,5 +39,17 @@ describe('clarity', () => {
     const fl = meanOverStone(renderIdeal({ clarity: 'FL' }), luminance);
     const i3 = meanOverStone(renderIdeal({ clarity: 'I3' }), luminance);
     expect(fl - i3).toBeGreaterThan(10);
+  });
+
+  // The top grades must be told apart in the image, not only in the table: the pixels their
+  // marks change by a tenth of the range (25 levels) rise at every step, as they do below VS1.
+  it('each grade from FL to VS2 changes more visible pixels of a 176 px render than the one before', { timeout: 60_000 }, () => {
+    const grades = CLARITY_GRADES.slice(0, 6);
+    const counts = inclusionVisibility({ grades, stones: 6, seed: 4242, sizePx: 176, levels: [25] });
+    const medians = grades.map((grade) => median(counts[grade][0]));
+    expect(medians[0]).toBe(0);
+    for (let i = 1; i < medians.length; i++) expect(medians[i], `${grades[i]} over ${grades[i - 1]}: ${medians}`).toBeGreaterThan(medians[i - 1]);
+    expect(medians[2], 'VVS1 visible').toBeGreaterThanOrEqual(15);
+    expect(medians[3] / medians[2], 'VVS2 over VVS1').toBeGreaterThan(1.5);
   });
 });
