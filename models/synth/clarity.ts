@@ -18,14 +18,11 @@
  *   39–64 pixels of a 160 px render and the model could not find them among the facets'
  *   sparkle (models/train/NOTES.md §7), so they were raised to where they are seen, keeping
  *   the order (the load test in test/synth/clarity.test.ts);
- * - size alone did not make IF–VVS2 visible: white pinpoints read as the facets' own white
- *   sparkle, and of a 176 px render the IF blemish changed a median of 1 pixel by a tenth of
- *   the range (25 levels), VVS1 9, VVS2 47, against VS1 157, VS2 455, SI1 1159 (each step
- *   below VS1 2–3× the last). So the VVS pinpoints are grey (albedo 0.45: tiny crystals, as
- *   most real pinpoints are) and the IF blemish one denser, greyer nick (opacity 0.6, albedo
- *   0.5), which gives IF 6, VVS1 33, VVS2 85: the same 2–3× rise at every step from VVS1 on,
- *   and IF still faint (models/train/inclusion-visibility.ts; the visibility test in
- *   test/synth/clarity.test.ts);
+ * - counted by a tenth of the range (25 levels) instead of any change, IF still changes a
+ *   median of 1 pixel of a 176 px render, VVS1 9, VVS2 47, against VS1 157 and VS2 455
+ *   (models/train/inclusion-visibility.ts). Grey VVS pinpoints (albedo 0.45) and one denser
+ *   IF nick raised that to 6 / 33 / 85, but a model trained on them still lumped the top
+ *   four grades together (models/train/NOTES.md §11), so the table stays as it was;
  * - I2 and I3 add clouds and several large dark crystals, which dim the whole stone.
  */
 import { type StoneMesh, containsPoint } from './geometry.ts';
@@ -62,16 +59,16 @@ interface Recipe {
   zone: readonly [number, number];
 }
 
-const pin = (count: [number, number], size: [number, number], zone: [number, number], albedo = 0.95): Recipe => ({ kind: 'pinpoint', count, size, opacity: 0.75, albedo, zone });
+const pin = (count: [number, number], size: [number, number], zone: [number, number], opacity = 0.75): Recipe => ({ kind: 'pinpoint', count, size, opacity, albedo: 0.95, zone });
 const crystal = (count: [number, number], size: [number, number], zone: [number, number]): Recipe => ({ kind: 'crystal', count, size, opacity: 0.92, albedo: 0.06, zone });
 const feather = (count: [number, number], size: [number, number], zone: [number, number]): Recipe => ({ kind: 'feather', count, size, opacity: 0.55, albedo: 0.85, zone });
 const cloud = (count: [number, number], zone: [number, number]): Recipe => ({ kind: 'cloud', count, size: [0.008, 0.014], opacity: 0.5, albedo: 0.9, zone });
 
 export const CLARITY_TABLE: Record<ClarityGrade, readonly Recipe[]> = {
   FL: [],
-  IF: [{ kind: 'blemish', count: [1, 1], size: [0.015, 0.021], opacity: 0.6, albedo: 0.5, zone: [0.2, 0.7] }],
-  VVS1: [pin([1, 1], [0.015, 0.019], [0.45, 0.8], 0.45)],
-  VVS2: [pin([2, 3], [0.015, 0.019], [0.35, 0.8], 0.45)],
+  IF: [{ kind: 'blemish', count: [1, 2], size: [0.015, 0.021], opacity: 0.4, albedo: 0.9, zone: [0.2, 0.7] }],
+  VVS1: [pin([1, 1], [0.015, 0.019], [0.45, 0.8])],
+  VVS2: [pin([2, 3], [0.015, 0.019], [0.35, 0.8])],
   VS1: [crystal([1, 1], [0.021, 0.027], [0.3, 0.75]), pin([0, 1], [0.015, 0.019], [0.3, 0.8])],
   VS2: [crystal([2, 2], [0.022, 0.028], [0.15, 0.7]), pin([1, 2], [0.015, 0.02], [0.2, 0.8])],
   SI1: [crystal([2, 3], [0.028, 0.036], [0, 0.6]), feather([1, 1], [0.05, 0.07], [0.3, 0.7])],

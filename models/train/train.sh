@@ -36,7 +36,7 @@ case "$mode" in
   full)
     need_set train; need_set val; need_set test
     exec "$PYTHON" -m loupe_train.pipeline --train "$DATA/train" --val "$DATA/val" --test "$DATA/test" \
-      --out "$RELEASES/loupe-rb-1.2.0" --work out/full-work --version 1.2.0 --size 144 --epochs 16 --views 4 --pool avgmax \
+      --out "$RELEASES/loupe-rb-1.1.0" --work out/full-work --version 1.1.0 --size 144 --epochs 24 --views 4 \
       --baseline-budget-s 300 --baseline-images 2000 --baseline-eval-images 1000 \
       --known-limits known-limits-synthetic.md \
       --data-description "Renders from models/synth at 176 px: train seed 1, validation seed 2, test seed 3." "$@"

@@ -54,7 +54,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--widths", default="24,32,64,128,160")
-    p.add_argument("--pool", default="avgmax", choices=list(POOLS), help="global pooling before the heads (net.py)")
+    p.add_argument("--pool", default="avg", choices=list(POOLS), help="global pooling before the heads (net.py)")
     p.add_argument("--proportions-weight", type=float, default=0.5)
     p.add_argument("--head-weights", default="colour=1,clarity=1,cut=1")
     p.add_argument("--seed", type=int, default=1)
