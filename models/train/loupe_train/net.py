@@ -7,9 +7,11 @@ faster per image on 2 CPU cores (PyTorch's CPU depthwise backward is slow), and 
 parameter saving of depthwise blocks buys nothing (the INT8 model is about 1 MB either way).
 Every conv is Conv-BN-ReLU so that fusion leaves only quantized conv(+relu) ops; the residual
 add is a FloatFunctional so it quantizes to a quantized add_relu.
-Pooling: "avg" is global average pooling; "avgmax" concatenates global average and global max
-pooling. A clarity mark is a few pixels, inside one cell of the last 5×5 feature map (at 144 px),
-and averaging over the 25 cells dilutes its response 25-fold; the max keeps it whole (NOTES.md §11).
+Pooling: "avg" (the default, and every release so far) is global average pooling; "avgmax"
+concatenates global average and global max pooling. A clarity mark is a few pixels, inside one
+cell of the last 5×5 feature map (at 144 px), and averaging over the 25 cells dilutes its
+response 25-fold; the max keeps it whole. Tried once, it did not separate the top clarity grades
+(NOTES.md §11).
 Outputs: logits for colour (23), clarity (11), cut (5) and the standardised proportions (4).
 """
 from __future__ import annotations
