@@ -64,7 +64,6 @@ class LoupeNet(nn.Module):
         if pool not in POOLS:
             raise ValueError(f"pool must be one of {POOLS}, not {pool!r}")
         self.widths = tuple(widths)
-        self.pool_kind = pool
         # Two stubs: INT8 starts at the image (quant_input) or after a float stem (quant_trunk);
         # quantize.py gives a qconfig to the one in use, and a stub without one stays an identity.
         self.quant_input = QuantStub()
@@ -87,13 +86,17 @@ class LoupeNet(nn.Module):
 
     def forward(self, x: torch.Tensor):
         x = self.quant_trunk(self.stem(self.quant_input(x)))
-        trunk = self.dequant_trunk(self.trunk(x))
-        features = self.pool(trunk).flatten(1)
-        if self.max_pool is not None:
-            features = self.pool_cat.cat([features, self.max_pool(trunk).flatten(1)], 1)
+        features = self.pooled_features(self.dequant_trunk(self.trunk(x)))
         outputs = [self.dequant(head(features)) for head in self.heads.values()]
         outputs.append(self.dequant(self.proportions(features)))
         return tuple(outputs)
+
+    def pooled_features(self, trunk: torch.Tensor) -> torch.Tensor:
+        """[N, C, H, W] trunk output → [N, C] (avg) or [N, 2C] (avg, then max) head input."""
+        features = self.pool(trunk).flatten(1)
+        if self.max_pool is not None:
+            features = self.pool_cat.cat([features, self.max_pool(trunk).flatten(1)], 1)
+        return features
 
     def fuse(self) -> None:
         for module in self.modules():

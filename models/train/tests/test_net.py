@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from loupe_train.batches import to_input
 from loupe_train.grades import HEAD_NAMES
 from loupe_train.net import LoupeNet
 from loupe_train.ort_bridge import run_onnx
@@ -24,19 +25,15 @@ class PoolingTest(unittest.TestCase):
             LoupeNet(WIDTHS, pool="sum")
 
     def test_the_max_branch_keeps_a_small_spot_whole(self):
-        torch.manual_seed(3)
         pooled = {}
         for pool in ("avg", "avgmax"):
             model = LoupeNet(WIDTHS, pool=pool).eval()
             trunk_out = torch.zeros(1, WIDTHS[-1], 5, 5)
             spot = trunk_out.clone()
             spot[0, :, 2, 3] = 1.0  # one cell of 25 responds
-            features = []
-            for t in (trunk_out, spot):
-                f = model.pool(t).flatten(1)
-                if model.max_pool is not None:
-                    f = model.pool_cat.cat([f, model.max_pool(t).flatten(1)], 1)
-                features.append(f)
+            with torch.no_grad():
+                features = [model.pooled_features(t) for t in (trunk_out, spot)]
+            self.assertEqual(features[0].shape[1], WIDTHS[-1] * (2 if pool == "avgmax" else 1))
             pooled[pool] = float((features[1] - features[0]).abs().max())
         self.assertAlmostEqual(pooled["avg"], 1 / 25, places=5)
         self.assertAlmostEqual(pooled["avgmax"], 1.0, places=5)
@@ -46,8 +43,6 @@ class PoolingTest(unittest.TestCase):
         model = LoupeNet(WIDTHS, pool="avgmax").eval()
         rng = np.random.default_rng(4)
         crops = rng.integers(0, 256, size=(6, SIZE, SIZE, 3), dtype=np.uint8)
-        from loupe_train.batches import to_input
-
         inputs = to_input(crops)
         for float_heads in (True, False):
             quantized = quantize_static(model, [inputs], float_stem=True, per_channel=True, float_heads=float_heads)
@@ -55,11 +50,11 @@ class PoolingTest(unittest.TestCase):
                 path = Path(work) / "m.onnx"
                 export_onnx(quantized, path, SIZE)
                 operators = operator_histogram(path)
-                # AdaptiveMaxPool2d(1) exports as a MaxPool whose kernel is the whole (fixed-size) map.
+                # GlobalMaxPool exports as a MaxPool whose kernel is the whole (fixed-size) map.
                 self.assertIn("MaxPool", operators)
                 self.assertIn("Concat", operators)
                 outputs, _ = run_onnx(path, crops, input_spec(SIZE))
-                for k, head in enumerate(HEAD_NAMES):
+                for head in HEAD_NAMES:
                     self.assertEqual(outputs[head].shape[0], len(crops))
                     self.assertTrue(np.all(np.isfinite(outputs[head])), head)
 
