@@ -1,6 +1,12 @@
-/** `loupe synth --count N --seed S --size PX --out DIR [--workers W] [--spp K]` */
+/**
+ * `loupe synth --count N --seed S --size PX --out DIR [--workers W] [--spp K] [--clarity G,G...]`
+ * With --clarity, only the stones of those grades among the stream's first N are rendered; their
+ * files keep their stream index, so they are the same bytes as those rows of the full set.
+ */
 import { parseArgs } from 'node:util';
 import { writeDataset } from './dataset.ts';
+import { CLARITY_GRADES, type ClarityGrade } from './grades.ts';
+import { indicesWithClarity } from './job.ts';
 import { progressBar } from './progress.ts';
 
 function positiveInt(name: string, value: string | undefined, fallback?: number): number {
@@ -8,6 +14,15 @@ function positiveInt(name: string, value: string | undefined, fallback?: number)
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw Object.assign(new Error(`--${name}: expected a positive integer, got "${value ?? ''}"`), { code: 'BAD_ARGUMENT' });
   return n;
+}
+
+function clarityGrades(value: string): ClarityGrade[] {
+  const grades = value.split(',').map((g) => g.trim()).filter(Boolean);
+  const unknown = grades.filter((g) => !(CLARITY_GRADES as readonly string[]).includes(g));
+  if (grades.length === 0 || unknown.length > 0) {
+    throw Object.assign(new Error(`--clarity: expected grades from ${CLARITY_GRADES.join(',')}, got "${value}"`), { code: 'BAD_ARGUMENT' });
+  }
+  return grades as ClarityGrade[];
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -20,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: 'string' },
       workers: { type: 'string' },
       spp: { type: 'string', default: '1' },
+      clarity: { type: 'string' },
     },
     strict: true,
   });
@@ -27,8 +43,10 @@ export async function run(argv: string[]): Promise<number> {
   const count = positiveInt('count', values.count);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw Object.assign(new Error(`--seed: expected a non-negative integer, got "${values.seed}"`), { code: 'BAD_ARGUMENT' });
+  const indices = values.clarity === undefined ? undefined : indicesWithClarity(seed, count, clarityGrades(values.clarity));
   const result = await writeDataset({
     count,
+    indices,
     seed,
     sizePx: positiveInt('size', values.size),
     outDir: values.out,

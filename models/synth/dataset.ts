@@ -20,7 +20,9 @@ export function labelsCsvRow(file: string, labels: StoneLabels): string {
 }
 
 export interface DatasetOptions {
+  /** Stones 0..count-1 of the seed's stream, unless `indices` names the ones to render. */
   count: number;
+  indices?: readonly number[];
   seed: number;
   sizePx: number;
   outDir: string;
@@ -32,21 +34,21 @@ export interface DatasetOptions {
 export async function writeDataset(options: DatasetOptions): Promise<{ rows: number; seconds: number }> {
   const started = performance.now();
   await mkdir(options.outDir, { recursive: true });
-  const labels: (StoneLabels | undefined)[] = new Array(options.count);
+  const indices = options.indices ?? Array.from({ length: options.count }, (_, index) => index);
+  const labels = new Map<number, StoneLabels>();
   const pool = new RenderPool(options.workers);
-  let done = 0;
   try {
-    const jobs = Array.from({ length: options.count }, (_, index) => ({ seed: options.seed, index, sizePx: options.sizePx, samplesPerPixel: options.samplesPerPixel, outDir: options.outDir }));
+    const jobs = indices.map((index) => ({ seed: options.seed, index, sizePx: options.sizePx, samplesPerPixel: options.samplesPerPixel, outDir: options.outDir }));
     await pool.run(jobs, (result: RenderResult) => {
-      labels[result.index] = result.labels;
-      options.onProgress?.(++done, options.count);
+      labels.set(result.index, result.labels);
+      options.onProgress?.(labels.size, indices.length);
     });
   } finally {
     await pool.stop();
   }
-  const lines = [LABEL_COLUMNS.join(','), ...labels.map((l, i) => labelsCsvRow(imageFileName(i), l!))];
+  const lines = [LABEL_COLUMNS.join(','), ...indices.map((i) => labelsCsvRow(imageFileName(i), labels.get(i)!))];
   const tmp = join(options.outDir, 'labels.csv.tmp');
   await writeFile(tmp, lines.join('\n') + '\n');
   await rename(tmp, join(options.outDir, 'labels.csv'));
-  return { rows: options.count, seconds: (performance.now() - started) / 1000 };
+  return { rows: indices.length, seconds: (performance.now() - started) / 1000 };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LABEL_COLUMNS, writeDataset } from '../../models/synth/dataset.ts';
-import { renderJob } from '../../models/synth/job.ts';
+import { indicesWithClarity, renderJob, stoneAt } from '../../models/synth/job.ts';
 import { DEFAULT_MAX_BOUNCES } from '../../models/synth/render.ts';
 import { renderIdeal } from './helpers.ts';
 
@@ -62,6 +62,29 @@ describe('data sets', () => {
     } finally {
       await rm(a, { recursive: true, force: true });
       await rm(b, { recursive: true, force: true });
+    }
+  });
+
+  it('renders a clarity subset as the same files and rows as the full set', async () => {
+    const full = await mkdtemp(join(tmpdir(), 'synth-full-'));
+    const subset = await mkdtemp(join(tmpdir(), 'synth-subset-'));
+    try {
+      const indices = indicesWithClarity(5, 30, ['VS1', 'VS2']);
+      expect(indices.length).toBeGreaterThan(2);
+      expect(indices.length).toBeLessThan(30);
+      for (let i = 0; i < 30; i++) expect(indices.includes(i)).toBe(['VS1', 'VS2'].includes(stoneAt(5, i).clarity));
+      await writeDataset({ count: 30, seed: 5, sizePx: 40, outDir: full, workers: 2 });
+      await writeDataset({ count: 30, indices, seed: 5, sizePx: 40, outDir: subset, workers: 2 });
+      const [fullHeader, ...fullRows] = (await readFile(join(full, 'labels.csv'), 'utf8')).trim().split('\n');
+      const [subsetHeader, ...subsetRows] = (await readFile(join(subset, 'labels.csv'), 'utf8')).trim().split('\n');
+      expect(subsetHeader).toBe(fullHeader);
+      expect(subsetRows).toEqual(indices.map((i) => fullRows[i]));
+      const files = (await readdir(subset)).filter((f) => f.endsWith('.png')).sort();
+      expect(files).toEqual(subsetRows.map((row) => row.split(',')[0]));
+      for (const file of files) expect((await readFile(join(subset, file))).equals(await readFile(join(full, file)))).toBe(true);
+    } finally {
+      await rm(full, { recursive: true, force: true });
+      await rm(subset, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,8 @@
 
 Loss = Σ_head weight × cross-entropy + proportions_weight × smooth-L1 on the standardised
 proportions (rows without proportions are masked out). AdamW, linear warm-up then cosine decay.
-The weights of the epoch with the best mean validation exact accuracy are kept.
+The weights of the epoch with the best mean validation exact accuracy (over all heads, or the
+ones a probe trains) are kept.
 
 Before every validation the BatchNorm running statistics are recomputed from scratch over a
 fixed sample of training crops ("precise BN"). Their usual moving average lags the weights
@@ -46,6 +47,7 @@ class TrainConfig:
     time_budget_s: float | None = None  # stop after the epoch that crosses it
     images_per_epoch: int | None = None  # a subset per epoch (baseline)
     bn_images: int = 1024  # training crops the BatchNorm statistics are recomputed on
+    selection_heads: tuple = tuple(HEAD_NAMES)  # the best epoch is the best mean val exact over these
 
 
 def proportion_stats(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
@@ -168,7 +170,7 @@ def train(model: nn.Module, train_set: Dataset, val_inputs: torch.Tensor, val_la
             t, v = entry["train"][head], val[head]
             log(f"[{label}] epoch {epoch:2d} {head:8s} train loss {t['loss']:.3f} exact {t['exact']:.3f} within-1 {t['within_one']:.3f}"
                 f" | val loss {v['loss']:.3f} exact {v['exact']:.3f} within-1 {v['within_one']:.3f}")
-        score = float(np.mean([val[h]["exact"] for h in HEAD_NAMES]))
+        score = float(np.mean([val[h]["exact"] for h in config.selection_heads]))
         log(f"[{label}] epoch {epoch:2d} done in {entry['seconds']:.0f} s, mean val exact {score:.3f}"
             + (f", proportions loss {entry['train']['proportions_loss']:.3f}" if has_proportions else ""))
         if score > best_score:
