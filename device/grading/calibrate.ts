@@ -1,4 +1,11 @@
-/** Turns a head's logits into a grade: temperature-scaled softmax, top-1, abstain below a threshold. */
+/**
+ * Turns a head's logits into a grade: temperature-scaled softmax, the answer, abstain below a
+ * threshold. The answer is the grade k with the largest p_k + w · (p_{k-1} + p_k + p_{k+1}): the
+ * expected exact score plus w times the expected within-one score (w = the manifest's
+ * withinOneWeight; 0 or absent is the argmax). Where neighbouring grades look alike, w > 0
+ * answers the middle of them, so fewer answers land two or more grades off
+ * (models/train/NOTES.md §12). The confidence is the probability of the grade answered.
+ */
 import { REFER } from './scales.ts';
 import type { HeadGrade } from './record.ts';
 
@@ -16,6 +23,22 @@ export interface HeadSpec {
   labels: readonly string[];
   temperature: number;
   abstainBelow: number;
+  withinOneWeight?: number;
+}
+
+/** Index of the answer among `probabilities` for a within-one weight (models/train/loupe_train/metrics.py decide). */
+export function decideGrade(probabilities: readonly number[], withinOneWeight = 0): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  for (let k = 0; k < probabilities.length; k++) {
+    const near = (probabilities[k - 1] ?? 0) + probabilities[k] + (probabilities[k + 1] ?? 0);
+    const score = probabilities[k] + withinOneWeight * near;
+    if (score > bestScore) {
+      best = k;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 export function gradeHead(logits: ArrayLike<number>, head: HeadSpec): HeadGrade {
@@ -23,8 +46,7 @@ export function gradeHead(logits: ArrayLike<number>, head: HeadSpec): HeadGrade 
     throw new RangeError(`head has ${head.labels.length} labels but ${logits.length} logits`);
   }
   const probabilities = softmax(logits, head.temperature);
-  let best = 0;
-  for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[best]) best = i;
+  const best = decideGrade(probabilities, head.withinOneWeight ?? 0);
   const confidence = probabilities[best];
   const top = head.labels[best];
   return { grade: confidence < head.abstainBelow ? REFER : top, top, confidence, probabilities };

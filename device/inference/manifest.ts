@@ -19,6 +19,8 @@ function head(labels: readonly string[]) {
       }),
       temperature: z.number().positive(),
       abstainBelow: z.number().min(0).max(1),
+      /** The answer maximises p_k + w · P(within one of k) (device/grading/calibrate.ts); absent = argmax. */
+      withinOneWeight: z.number().min(0).max(100).optional(),
     })
     .strict();
 }

@@ -9,13 +9,7 @@ export interface HeadScore {
   exactWhenGraded: number | null;
 }
 
-export function argmax(row: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
-  return best;
-}
-
-/** predicted/true are class indices; confidences the calibrated top-1 probabilities. */
+/** predicted/true are class indices (the device's answers); confidences their calibrated probabilities. */
 export function scoreHead(predicted: readonly number[], truth: readonly number[], confidences: readonly number[], abstainBelow: number): HeadScore {
   if (predicted.length !== truth.length || predicted.length !== confidences.length) throw new RangeError('predicted, truth and confidences differ in length');
   const n = truth.length;

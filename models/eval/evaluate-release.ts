@@ -8,7 +8,7 @@ import { gradeHead } from '../../device/grading/calibrate.ts';
 import { checkSessionAgainstManifest, loadRelease, type ModelManifest } from '../../device/inference/index.ts';
 import { cropStone, estimateTrayColour, locateStone } from '../../device/vision/index.ts';
 import type { StoneLocation } from '../../device/vision/types.ts';
-import { argmax, scoreHead, type HeadScore } from './accuracy.ts';
+import { scoreHead, type HeadScore } from './accuracy.ts';
 import { openModel } from './model-runner.ts';
 import { renderFresh, type FreshStone } from './render-fresh.ts';
 
@@ -83,7 +83,7 @@ export async function evaluateRelease(options: EvaluateOptions): Promise<Evaluat
       stones.forEach((stone, i) => {
         const logits = data.subarray(i * width, (i + 1) * width);
         const graded = gradeHead(logits, spec);
-        predicted.push(located[i] ? argmax(logits) : -99);
+        predicted.push(located[i] ? spec.labels.indexOf(graded.top) : -99);
         confidences.push(located[i] ? graded.confidence : 0);
         const t = spec.labels.indexOf(stone.labels[head]);
         if (t < 0) throw new Error(`render ${stone.index}: ${head} "${stone.labels[head]}" is not a label of the release`);

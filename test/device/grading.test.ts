@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { gradeHead, softmax } from '../../device/grading/calibrate.ts';
+import { decideGrade, gradeHead, softmax } from '../../device/grading/calibrate.ts';
 import { estimateCarat, IDEAL_DEPTH_PCT } from '../../device/grading/carat.ts';
 import { buildUnsignedRecord, destandardise, type GradingSpec } from '../../device/grading/build-record.ts';
 import { canonicalJson } from '../../device/grading/canonical-json.ts';
@@ -43,6 +43,34 @@ describe('gradeHead', () => {
   });
   it('refuses logits of the wrong length', () => {
     expect(() => gradeHead([1, 2], head)).toThrow(/3 labels but 2 logits/);
+  });
+});
+
+describe('decideGrade (the within-one weight)', () => {
+  // FL, IF, VVS1 and VVS2 alike, as at 176 px: the most probable grade is VVS2, but VVS1 is within one of more.
+  const lumped = [0.03, 0.16, 0.34, 0.47, 0, 0, 0, 0, 0, 0, 0];
+  it('is the argmax at weight 0', () => {
+    expect(decideGrade(lumped, 0)).toBe(3);
+    expect(decideGrade([0.2, 0.5, 0.3], 0)).toBe(1);
+  });
+  it('answers the middle of a run of look-alike grades at weight 1', () => {
+    // VVS2: 0.47 + (0.34 + 0.47) = 1.28; VVS1: 0.34 + (0.16 + 0.34 + 0.47) = 1.31.
+    expect(decideGrade(lumped, 1)).toBe(2);
+  });
+  it('keeps a clear answer whatever the weight', () => {
+    expect(decideGrade([0.02, 0.9, 0.08], 5)).toBe(1);
+  });
+  it('counts one neighbour at the ends of the scale', () => {
+    expect(decideGrade([0.5, 0.3, 0.2], 100)).toBe(1); // 1.0 within one of grade 1 against 0.8 of grade 0
+  });
+  it('gradeHead reports the decided grade and its own probability as the confidence', () => {
+    const logits = lumped.map((p) => Math.log(p + 1e-9));
+    const spec = { labels: ['FL', 'IF', 'VVS1', 'VVS2', 'VS1', 'VS2', 'SI1', 'SI2', 'I1', 'I2', 'I3'], temperature: 1, abstainBelow: 0.3 };
+    expect(gradeHead(logits, spec)).toMatchObject({ top: 'VVS2', grade: 'VVS2' });
+    const g = gradeHead(logits, { ...spec, withinOneWeight: 1 });
+    expect(g).toMatchObject({ top: 'VVS1', grade: 'VVS1' });
+    expect(g.confidence).toBeCloseTo(0.34, 6);
+    expect(gradeHead(logits, { ...spec, withinOneWeight: 1, abstainBelow: 0.4 }).grade).toBe('refer');
   });
 });
 

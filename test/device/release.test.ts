@@ -85,6 +85,14 @@ describe('a broken release is refused with a code', () => {
     expect(message([])).toContain('input.views');
   });
 
+  it('MANIFEST_INVALID for a within-one weight that is negative or not a number; absent is the argmax', () => {
+    const message = (weight: unknown) => failure(() => readManifest(keep(copyRelease(source(), (m) => ((m.heads.clarity as Record<string, unknown>).withinOneWeight = weight))).dir)).message;
+    expect(message(-1)).toContain('heads.clarity.withinOneWeight');
+    expect(message('1')).toContain('heads.clarity.withinOneWeight');
+    const absent = keep(copyRelease(source(), (m) => delete (m.heads.clarity as Record<string, unknown>).withinOneWeight));
+    expect(readManifest(absent.dir).heads.clarity.withinOneWeight).toBeUndefined();
+  });
+
   it('MANIFEST_UNREADABLE for a manifest that is not JSON', () => {
     const r = keep(copyRelease(source()));
     writeFileSync(join(r.dir, 'manifest.json'), '{ not json');

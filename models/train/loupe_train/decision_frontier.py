@@ -1,4 +1,4 @@
-"""Can any decision rule on a release's clarity probabilities meet both clarity goals at once?
+"""Can any decision rule on a release's probabilities meet both goals of a head at once?
 
 A release answers the argmax grade. On an ordinal scale one may instead answer the grade that
 maximises P(exact) + λ · P(within one): λ = 0 is the argmax, large λ answers the middle of an
@@ -19,41 +19,35 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import load_folder
-from .grades import CLARITY_GRADES
-from .metrics import exact_accuracy, softmax, within_one_accuracy
+from .grades import HEADS
+from .metrics import decide, exact_accuracy, softmax, within_one_accuracy
 from .ort_bridge import run_onnx
 from .views import run_views
 
-CLARITY = 1
+GOALS = {"colour": (0.85, 0.99), "clarity": (0.80, 0.98), "cut": (0.85, 0.99)}  # the issue's, exact / within one
 LAMBDAS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0, 100.0)
 
 
-def ordinal_decision(probabilities: np.ndarray, weight: float) -> np.ndarray:
-    """argmax_k p_k + weight · (p_{k-1} + p_k + p_{k+1}), rows of [N, K] probabilities."""
-    padded = np.pad(probabilities, ((0, 0), (1, 1)))
-    neighbourhood = padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]
-    return np.argmax(probabilities + weight * neighbourhood, axis=1)
-
-
-def frontier(probabilities: np.ndarray, true: np.ndarray, lambdas=LAMBDAS) -> list:
+def frontier(probabilities: np.ndarray, true: np.ndarray, lambdas=LAMBDAS, grades=HEADS["clarity"]) -> list:
     rows = []
     for weight in lambdas:
-        predicted = ordinal_decision(probabilities, weight)
+        predicted = decide(probabilities, weight)
         far = np.abs(predicted - true) > 1
         rows.append({"lambda": weight, "exact": exact_accuracy(predicted, true), "within_one": within_one_accuracy(predicted, true),
                      "far_misses": int(far.sum()),
-                     "far_misses_by_true": {g: int(far[true == k].sum()) for k, g in enumerate(CLARITY_GRADES) if far[true == k].any()}})
+                     "far_misses_by_true": {g: int(far[true == k].sum()) for k, g in enumerate(grades) if far[true == k].any()}})
     return rows
 
 
-def release_probabilities(release: Path, folder: Path) -> tuple[np.ndarray, np.ndarray]:
+def release_probabilities(release: Path, folder: Path) -> dict:
+    """{head: (calibrated probabilities [N, K], true labels [N])} of the release's INT8 model with its views."""
     manifest = json.loads((release / "manifest.json").read_text())
     spec = manifest["input"]
     dataset = load_folder(folder, spec["size"])
     crops = dataset.exact_crops(spec["size"])
     outputs, _ = run_views(lambda c: run_onnx(release / manifest["model"], c, spec), crops, spec.get("views", ["identity"]))
-    head = manifest["heads"]["clarity"]
-    return softmax(outputs[head["output"]], head["temperature"]), dataset.labels[:, CLARITY]
+    return {name: (softmax(outputs[manifest["heads"][name]["output"]], manifest["heads"][name]["temperature"]), dataset.labels[:, k])
+            for k, name in enumerate(HEADS)}
 
 
 def main(argv=None) -> int:
@@ -61,19 +55,17 @@ def main(argv=None) -> int:
     p.add_argument("--release", type=Path, required=True)
     p.add_argument("--val", type=Path, required=True, help="where λ would be chosen")
     p.add_argument("--test", type=Path, required=True, help="held out: what the chosen λ scores")
-    p.add_argument("--exact-goal", type=float, default=0.80)
-    p.add_argument("--within-one-goal", type=float, default=0.98)
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
-    report = {}
-    for split, folder in (("val", args.val), ("test", args.test)):
-        probabilities, true = release_probabilities(args.release, folder)
-        report[split] = frontier(probabilities, true)
-    print("clarity, λ: exact / within one / far misses (val | test)")
-    for v, t in zip(report["val"], report["test"]):
-        meets = "  meets both" if t["exact"] >= args.exact_goal and t["within_one"] >= args.within_one_goal else ""
-        print(f"  λ {v['lambda']:6.2f}: {v['exact']:.4f} / {v['within_one']:.4f} / {v['far_misses']:3d}"
-              f" | {t['exact']:.4f} / {t['within_one']:.4f} / {t['far_misses']:3d}{meets}")
+    splits = {split: release_probabilities(args.release, folder) for split, folder in (("val", args.val), ("test", args.test))}
+    report = {name: {split: frontier(*splits[split][name], grades=HEADS[name]) for split in splits} for name in HEADS}
+    for name in HEADS:
+        exact_goal, within_goal = GOALS[name]
+        print(f"{name}, λ: exact / within one / far misses (val | test); goals {exact_goal:.2f} / {within_goal:.2f}")
+        for v, t in zip(report[name]["val"], report[name]["test"]):
+            meets = "  meets both" if t["exact"] >= exact_goal and t["within_one"] >= within_goal else ""
+            print(f"  λ {v['lambda']:6.2f}: {v['exact']:.4f} / {v['within_one']:.4f} / {v['far_misses']:3d}"
+                  f" | {t['exact']:.4f} / {t['within_one']:.4f} / {t['far_misses']:3d}{meets}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     return 0

@@ -5,17 +5,25 @@ import numpy as np
 
 from .calibration import coverage_report
 from .grades import HEAD_NAMES, HEADS, PROPORTION_NAMES
-from .metrics import (confusion_matrix, exact_accuracy, expected_calibration_error, per_class_recall, softmax,
+from .metrics import (confusion_matrix, decide, exact_accuracy, expected_calibration_error, per_class_recall, softmax,
                       within_one_accuracy)
 
 
-def evaluate_heads(logits: dict, labels: np.ndarray, temperatures: dict, thresholds: dict) -> dict:
+def answers(logits: np.ndarray, temperature: float, within_one_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """What the device answers per row (device/grading/calibrate.ts): the decided grade, and its
+    calibrated probability (the confidence the abstain threshold is compared with)."""
+    calibrated = softmax(logits, temperature)
+    predicted = decide(calibrated, within_one_weight)
+    return predicted, calibrated[np.arange(len(predicted)), predicted]
+
+
+def evaluate_heads(logits: dict, labels: np.ndarray, temperatures: dict, thresholds: dict, weights: dict | None = None) -> dict:
+    """weights: the within-one weight of each head's decision (metrics.decide); none = argmax."""
     report = {}
     for k, head in enumerate(HEAD_NAMES):
         true, out = labels[:, k], logits[head]
-        predicted = out.argmax(axis=1)
+        predicted, confidence = answers(out, temperatures[head], (weights or {}).get(head, 0.0))
         calibrated = softmax(out, temperatures[head])
-        confidence = calibrated.max(axis=1)
         matrix = confusion_matrix(predicted, true, len(HEADS[head]))
         report[head] = {
             "n": int(len(true)),
@@ -31,8 +39,13 @@ def evaluate_heads(logits: dict, labels: np.ndarray, temperatures: dict, thresho
     return report
 
 
-def top1_agreement(a: dict, b: dict) -> dict:
-    return {head: float(np.mean(a[head].argmax(1) == b[head].argmax(1))) for head in HEAD_NAMES}
+def top1_agreement(a: dict, b: dict, temperatures: dict | None = None, weights: dict | None = None) -> dict:
+    """Share of rows where two models' answers agree, per head (argmax unless weights are given)."""
+    def answer(logits, head):
+        if not weights or not weights.get(head):
+            return logits[head].argmax(1)
+        return answers(logits[head], temperatures[head], weights[head])[0]
+    return {head: float(np.mean(answer(a, head) == answer(b, head))) for head in HEAD_NAMES}
 
 
 def proportions_error(standardised: np.ndarray, mean, std, true: np.ndarray) -> dict | None:

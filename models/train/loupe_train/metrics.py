@@ -11,6 +11,20 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def decision_scores(probabilities: np.ndarray, within_one_weight: float = 0.0) -> np.ndarray:
+    """p_k + w · (p_{k-1} + p_k + p_{k+1}) per grade k of rows of [N, K] probabilities: the expected
+    exact score plus w times the expected within-one score of answering k. w = 0 is the argmax."""
+    if within_one_weight == 0:
+        return probabilities
+    padded = np.pad(probabilities, ((0, 0), (1, 1)))
+    return probabilities + within_one_weight * (padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:])
+
+
+def decide(probabilities: np.ndarray, within_one_weight: float = 0.0) -> np.ndarray:
+    """The answer per row (device/grading/calibrate.ts does the same): the grade maximising decision_scores."""
+    return np.argmax(decision_scores(probabilities, within_one_weight), axis=1)
+
+
 def exact_accuracy(predicted: np.ndarray, true: np.ndarray) -> float:
     return float(np.mean(predicted == true)) if len(true) else float("nan")
 

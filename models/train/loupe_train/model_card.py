@@ -77,8 +77,20 @@ def write_model_card(path: Path, *, name: str, version: str, trained_on: str, me
     agreement = metrics["int8Fp32Agreement"]
     lines += ["", "INT8 vs FP32 top-1 agreement: " + ", ".join(f"{h} {_pct(agreement[h])}" for h in HEAD_NAMES) + ".",
               f"FP32 exact: " + ", ".join(f"{h} {_pct(metrics['fp32'][h]['exact'])}" for h in HEAD_NAMES) + "."]
+    if metrics.get("fp32Note"):
+        lines.append(metrics["fp32Note"])
+    if metrics.get("derivedFrom"):
+        lines.append(f"This release reuses the model file of {metrics['derivedFrom']['release']}; what changed: "
+                     f"{metrics['derivedFrom']['change']}.")
     if metrics.get("proportionsMae"):
         lines.append("Proportions mean absolute error: " + ", ".join(f"{k} {v:.2f}" for k, v in metrics["proportionsMae"].items()) + ".")
+    weights = {h: w for h, w in (metrics.get("withinOneWeight") or {}).items() if w}
+    if weights:
+        lines.append("Each head answers the grade k with the largest P(k) + w · P(within one grade of k), w = "
+                     + ", ".join(f"{h} {w:g}" for h, w in weights.items())
+                     + ", rather than the most probable grade: where neighbouring grades look alike it answers the middle"
+                     " of them, trading a little exact accuracy for fewer answers two or more grades off. The confidence"
+                     " shown (and compared with the abstain threshold) is the calibrated probability of the grade answered.")
     lines.append(f"Abstain thresholds are chosen on the validation split for ≥ {_pct(metrics['abstainTargetAccuracy'])}"
                  " accuracy on the part that is not referred. Confusion matrices: `confusion-<head>.png`.")
     if evaluation:

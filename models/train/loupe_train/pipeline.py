@@ -21,7 +21,7 @@ from .baseline import BASELINE_INPUT, ConceptCnn
 from .batches import to_input
 from .calibration import abstain_threshold, fit_temperature
 from .dataset import load_folder
-from .evaluate import evaluate_heads, proportions_error, top1_agreement
+from .evaluate import answers, evaluate_heads, proportions_error, top1_agreement
 from .golden import choose_golden
 from .grades import HEAD_NAMES, HEADS
 from .metrics import softmax
@@ -65,6 +65,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--target-accuracy", type=float, default=0.95, help="accuracy wanted on the covered part")
     p.add_argument("--golden", type=int, default=36)
     p.add_argument("--views", type=int, default=1, help="test-time views averaged per stone: 1, 2, 4 or 8 (views.py)")
+    p.add_argument("--within-one-weight", type=float, default=0.0,
+                   help="w of the decision argmax_k p_k + w · P(within one of k) for every head (metrics.decide); 0 = argmax")
     p.add_argument("--weights", type=Path, help="skip training: start from these LoupeNet weights (a loupenet.pt of an "
                                                "earlier run, its history.json beside it) and redo INT8, calibration, "
                                                "evaluation and the release")
@@ -209,19 +211,20 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     log(f"scored on {len(views)} view(s) per stone: {views}")
     timings["onnxruntime_s"] = round(time.time() - t0)
     temperatures = {h: fit_temperature(val_int8[h], val_set.labels[:, k]) for k, h in enumerate(HEAD_NAMES)}
+    weights = {h: args.within_one_weight for h in HEAD_NAMES}
     thresholds = {}
     for k, h in enumerate(HEAD_NAMES):
-        calibrated = softmax(val_int8[h], temperatures[h])
-        thresholds[h] = abstain_threshold(calibrated.max(1), calibrated.argmax(1) == val_set.labels[:, k], args.target_accuracy)
-    heads_int8 = evaluate_heads(test_int8, test_set.labels, temperatures, thresholds)
-    heads_fp32 = evaluate_heads(test_fp32, test_set.labels, temperatures, thresholds)
+        answered, confidence = answers(val_int8[h], temperatures[h], weights[h])
+        thresholds[h] = abstain_threshold(confidence, answered == val_set.labels[:, k], args.target_accuracy)
+    heads_int8 = evaluate_heads(test_int8, test_set.labels, temperatures, thresholds, weights)
+    heads_fp32 = evaluate_heads(test_fp32, test_set.labels, temperatures, thresholds, weights)
     p_mean, p_std = proportion_stats(train_set)
     for k, h in enumerate(HEAD_NAMES):
         log(f"test {h:8s} INT8 exact {heads_int8[h]['exact']:.4f} within-1 {heads_int8[h]['within_one']:.4f} | "
             f"FP32 exact {heads_fp32[h]['exact']:.4f} | T {temperatures[h]:.3f} ECE {heads_int8[h]['ece_before']:.4f} → "
             f"{heads_int8[h]['ece_after']:.4f} | abstain < {thresholds[h]:.3f}: coverage {heads_int8[h]['abstain']['coverage']:.3f}"
             f" accuracy {heads_int8[h]['abstain']['accuracy_covered']}")
-    agreement = top1_agreement(test_int8, test_fp32)
+    agreement = top1_agreement(test_int8, test_fp32, temperatures, weights)
     log(f"INT8 vs FP32 top-1 agreement on {len(test_crops)} test crops: {agreement}")
 
     # Figures.
@@ -240,7 +243,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
         log(f"baseline: {json.dumps(baseline)}")
 
     # Golden set: crops as PNG, expected = the INT8 model's top-1 on the bytes read back.
-    chosen = choose_golden(test_int8, min(args.golden, len(test_crops)))
+    chosen = choose_golden(test_int8, min(args.golden, len(test_crops)), temperatures, weights)
     golden_files = []
     for n, index in enumerate(chosen):
         name = f"golden/{n:03d}.png"
@@ -248,7 +251,8 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
         golden_files.append(name)
     reread = np.stack([np.asarray(Image.open(args.out / f).convert("RGB")) for f in golden_files])
     golden_logits, _ = run_views(lambda c: run_onnx(int8_path, c, spec), reread, views)
-    golden = [{"file": f, "expected": {h: HEADS[h][int(golden_logits[h][i].argmax())] for h in HEAD_NAMES}}
+    golden_answers = {h: answers(golden_logits[h], temperatures[h], weights[h])[0] for h in HEAD_NAMES}
+    golden = [{"file": f, "expected": {h: HEADS[h][int(golden_answers[h][i])] for h in HEAD_NAMES}}
               for i, f in enumerate(golden_files)]
 
     histogram_file, histogram_ort = operator_histogram(int8_path), operator_histogram(optimized_path)
@@ -267,6 +271,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
         "int8Fp32Agreement": agreement,
         "proportionsMae": proportions_error(test_int8["proportions"], p_mean, p_std, test_set.proportions),
         "abstainTargetAccuracy": args.target_accuracy,
+        "withinOneWeight": weights,
         "model": {"architecture": f"LoupeNet (residual CNN, widths {list(widths)}, {args.pool} pooling)", "parameters": count_parameters(model),
                   "quantization": {"engine": "qnnpack", "static": True, "calibration_images": len(calibration_index),
                                    "stem": "int8" if args.int8_stem else "fp32", "heads": "int8" if args.int8_heads else "fp32",
@@ -288,7 +293,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
                      extra_limits=read_limits(args.known_limits))
     write_manifest(args.out, name=args.name, version=args.version, trained_on=args.trained_on, size=size, views=views,
                    temperatures=temperatures, thresholds=thresholds, proportion_mean=p_mean, proportion_std=p_std,
-                   metrics=metrics, golden=golden)
+                   metrics=metrics, golden=golden, weights=weights)
     log(f"release written to {args.out} in {timings['total_s']} s")
     return 0
 

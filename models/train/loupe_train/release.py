@@ -33,7 +33,8 @@ def file_table(release_dir: Path) -> dict:
 
 
 def write_manifest(release_dir: Path, *, name: str, version: str, trained_on: str, size: int, views: list, temperatures: dict,
-                   thresholds: dict, proportion_mean, proportion_std, metrics: dict, golden: list) -> dict:
+                   thresholds: dict, proportion_mean, proportion_std, metrics: dict, golden: list,
+                   weights: dict | None = None) -> dict:
     release_dir = Path(release_dir)
     files = file_table(release_dir)
     manifest = {
@@ -46,8 +47,11 @@ def write_manifest(release_dir: Path, *, name: str, version: str, trained_on: st
         "model": MODEL_FILE,
         # views: the symmetries of the crop the device runs as one batch and averages (views.py).
         "input": {**input_spec(size), **({"views": views} if views != ["identity"] else {})},
+        # withinOneWeight: the device answers argmax_k p_k + w · P(within one of k) (metrics.decide); absent = argmax.
         "heads": {head: {"output": head, "labels": labels, "temperature": round(float(temperatures[head]), 6),
-                         "abstainBelow": round(float(thresholds[head]), 6)} for head, labels in HEADS.items()},
+                         "abstainBelow": round(float(thresholds[head]), 6),
+                         **({"withinOneWeight": float(weights[head])} if weights and weights.get(head) else {})}
+                  for head, labels in HEADS.items()},
         "regression": {"output": "proportions", "names": PROPORTION_NAMES,
                        "mean": [round(float(v), 6) for v in proportion_mean], "std": [round(float(v), 6) for v in proportion_std]},
         "metrics": metrics,

@@ -1,9 +1,10 @@
-"""The ordinal decision rule of decision_frontier.py and the probe's prior (pure functions)."""
+"""The ordinal decision rule (metrics.decide), the frontier of decision_frontier.py and the probe's prior (pure functions)."""
 import unittest
 
 import numpy as np
 
-from loupe_train.decision_frontier import frontier, ordinal_decision
+from loupe_train.decision_frontier import frontier
+from loupe_train.metrics import decide
 from loupe_train.probe_clarity import prior_report
 
 
@@ -11,17 +12,17 @@ class OrdinalDecisionTest(unittest.TestCase):
     def test_zero_weight_is_the_argmax(self):
         rng = np.random.default_rng(4)
         p = rng.dirichlet(np.ones(11), size=200)
-        np.testing.assert_array_equal(ordinal_decision(p, 0.0), p.argmax(1))
+        np.testing.assert_array_equal(decide(p, 0.0), p.argmax(1))
 
     def test_a_large_weight_answers_the_middle_of_a_lumped_run(self):
         # FL, IF, VVS1, VVS2 alike: argmax says VVS2, the within-one mass is largest at VVS1.
         p = np.array([[0.03, 0.16, 0.34, 0.47, 0.0, 0, 0, 0, 0, 0, 0]])
-        self.assertEqual(int(ordinal_decision(p, 0.0)[0]), 3)
-        self.assertEqual(int(ordinal_decision(p, 5.0)[0]), 2)
+        self.assertEqual(int(decide(p, 0.0)[0]), 3)
+        self.assertEqual(int(decide(p, 5.0)[0]), 2)
 
     def test_the_ends_of_the_scale_have_one_neighbour(self):
         p = np.array([[0.5, 0.3, 0.2, 0, 0, 0, 0, 0, 0, 0, 0]])
-        self.assertEqual(int(ordinal_decision(p, 100.0)[0]), 1)  # 1.0 within one of grade 1 vs 0.8 of grade 0
+        self.assertEqual(int(decide(p, 100.0)[0]), 1)  # 1.0 within one of grade 1 vs 0.8 of grade 0
 
     def test_frontier_counts_far_misses(self):
         p = np.zeros((3, 11))

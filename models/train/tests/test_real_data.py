@@ -151,7 +151,7 @@ class RealFolderPipelineTest(unittest.TestCase):
             code = main(["--train", str(work / "photos"), "--val", str(work / "photos"), "--out", str(work / "release"),
                          "--work", str(work / "scratch"), "--version", "0.0.1-test", "--trained-on", "real", "--size", "32",
                          "--epochs", "1", "--batch-size", "4", "--baseline-budget-s", "0", "--golden", "4",
-                         "--widths", "8,8,16,16,16"])
+                         "--widths", "8,8,16,16,16", "--within-one-weight", "1"])
             self.assertEqual(code, 0)
             manifest = json.loads((work / "release" / "manifest.json").read_text())
             self.assertEqual(manifest["trainedOn"], "real")
@@ -159,9 +159,11 @@ class RealFolderPipelineTest(unittest.TestCase):
             self.assertEqual(manifest["metrics"]["evaluatedOn"]["split"], "val (no test set given)")
             self.assertEqual(len(manifest["golden"]), 4)
             self.assertIn("model.int8.onnx", manifest["files"])
+            self.assertEqual({h["withinOneWeight"] for h in manifest["heads"].values()}, {1.0})
             card = (work / "release" / "MODEL_CARD.md").read_text()
             self.assertIn("real labelled photographs", card)
             self.assertNotIn("synthetic renders only", card)
+            self.assertIn("P(within one grade of k), w = colour 1, clarity 1, cut 1", card)
 
 
 if __name__ == "__main__":
