@@ -1,12 +1,13 @@
 """Can any decision rule on a release's probabilities meet both goals of a head at once?
 
-A release answers the argmax grade. On an ordinal scale one may instead answer the grade that
-maximises P(exact) + λ · P(within one): λ = 0 is the argmax, large λ answers the middle of an
-uncertain run of grades. When several grades look alike (FL–VVS2 at 176 px, NOTES.md §7, §10),
-that trades exact answers for fewer far misses. Sweeping λ traces every (exact, within one)
-pair such rules reach from the release's own probabilities; if none reaches both goals, no
-decision rule or threshold on this model can, and only better probabilities (a better model
-or more visible marks) will. Evidence for NOTES.md §12; the release's rule is unchanged.
+On an ordinal scale a release may answer, instead of the argmax grade, the grade that maximises
+P(exact) + λ · P(within one) (metrics.decide): λ = 0 is the argmax, large λ answers the middle of
+an uncertain run of grades. When several grades look alike (FL–VVS2 at 176 px, NOTES.md §7,
+§10), that trades exact answers for fewer far misses. Sweeping λ traces the (exact, within one)
+pairs this family of rules reaches from the release's own calibrated probabilities (whatever
+weight the release itself ships); if none reaches both goals, no rule of the family can, and
+better probabilities (a better model, or more visible marks) are needed. Evidence for
+NOTES.md §12, where 1.1.1's λ = 1 was read off it.
 
     /usr/bin/python3 -m loupe_train.decision_frontier --release DIR --val DIR --test DIR [--json OUT]
 """
