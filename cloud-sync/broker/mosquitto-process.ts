@@ -16,8 +16,10 @@ export interface MosquittoOptions {
   port?: number;
   /** Folder for the config, the persistence file and the log; a temp folder otherwise. */
   dir?: string;
-  /** Extra lines appended to the config file (e.g. an acl_file line). */
+  /** Extra lines appended to the config file. */
   extraConfig?: string[];
+  /** Log-ins from a mosquitto_passwd file and an acl_file (cloud-sync/broker/acl.ts); anonymous otherwise. */
+  auth?: { passwordFile: string; aclFile: string };
   startTimeoutMs?: number;
 }
 
@@ -90,7 +92,9 @@ export class MosquittoBroker {
       configPath,
       [
         `listener ${this.port} 127.0.0.1`,
-        'allow_anonymous true',
+        ...(this.options.auth
+          ? ['allow_anonymous false', `password_file ${this.options.auth.passwordFile}`, `acl_file ${this.options.auth.aclFile}`]
+          : ['allow_anonymous true']),
         'persistence true',
         `persistence_location ${join(this.dir, 'persistence')}/`,
         // Running as root in CI containers; without this mosquitto drops to a user that cannot write the temp folder.
