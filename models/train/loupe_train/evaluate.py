@@ -42,9 +42,7 @@ def evaluate_heads(logits: dict, labels: np.ndarray, temperatures: dict, thresho
 def top1_agreement(a: dict, b: dict, temperatures: dict | None = None, weights: dict | None = None) -> dict:
     """Share of rows where two models' answers agree, per head (argmax unless weights are given)."""
     def answer(logits, head):
-        if not weights or not weights.get(head):
-            return logits[head].argmax(1)
-        return answers(logits[head], temperatures[head], weights[head])[0]
+        return answers(logits[head], temperatures[head], weights[head])[0] if weights else logits[head].argmax(1)
     return {head: float(np.mean(answer(a, head) == answer(b, head))) for head in HEAD_NAMES}
 
 

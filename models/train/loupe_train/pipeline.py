@@ -242,7 +242,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
         timings["baseline_s"] = round(time.time() - t0)
         log(f"baseline: {json.dumps(baseline)}")
 
-    # Golden set: crops as PNG, expected = the INT8 model's top-1 on the bytes read back.
+    # Golden set: crops as PNG, expected = the INT8 model's answer (the decision rule) on the bytes read back.
     chosen = choose_golden(test_int8, min(args.golden, len(test_crops)), temperatures, weights)
     golden_files = []
     for n, index in enumerate(chosen):
