@@ -8,14 +8,19 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATABASE_FILE, GradeStore } from '../../device/store/grade-store.ts';
-import { makeRecord, testSigningKey } from './synthetic-records.ts';
+import { makeRecord, testSigningKey, type TestSigningKey } from './synthetic-records.ts';
 
 const THUMBNAIL = Buffer.alloc(2048, 1);
 const FRAME = Buffer.alloc(256, 2);
 
-export function fillBacklog(n: number, address: { storeId: string; deviceId: string }, diskDir = mkdtempSync(join(tmpdir(), 'loupe-bench-device-'))): GradeStore {
+/** `key` signs the grades; HQ must trust it (trustKey) to commit them. */
+export function fillBacklog(
+  n: number,
+  address: { storeId: string; deviceId: string },
+  key: TestSigningKey = testSigningKey(),
+  diskDir = mkdtempSync(join(tmpdir(), 'loupe-bench-device-')),
+): GradeStore {
   const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'loupe-bench-fill-'));
-  const key = testSigningKey();
   const fill = new GradeStore(scratch);
   fill.open();
   const db = fill.connection();

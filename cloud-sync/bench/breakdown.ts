@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { encodeBatch, planBatch } from '../agent/batch-builder.ts';
+import { checkSignatures, PublicKeyCache } from '../hq/signatures.ts';
 import { SqliteHqStore } from '../hq/store/sqlite-store.ts';
 import { decodeMessage, deviceTopic, splitBatchRecords } from '../protocol/index.ts';
 import { withTimeout } from '../transport/timeout.ts';
 import { fillBacklog } from './backlog.ts';
+import { testSigningKey } from './synthetic-records.ts';
 
 export interface StageCost {
   stage: string;
@@ -23,7 +25,8 @@ const us = (ms: number, grades: number) => Math.round((ms * 1000) / grades * 10)
 export async function measureStages(brokerUrl: string, batchSize: number, batches = 20): Promise<StageCost[]> {
   const address = { storeId: 'bench', deviceId: 'bench-breakdown' };
   const n = batchSize * batches;
-  const device = fillBacklog(n, address);
+  const key = testSigningKey();
+  const device = fillBacklog(n, address, key);
   const costs: StageCost[] = [];
   try {
     let t = performance.now();
@@ -46,6 +49,15 @@ export async function measureStages(brokerUrl: string, batchSize: number, batche
       return { batch: d.value, ...splitBatchRecords(d.value) };
     });
     costs.push({ stage: 'HQ: decode + validate', usPerGrade: us(performance.now() - t, n), what: 'JSON.parse + zod (envelope and each §3 record)' });
+
+    const registered = [{ ...address, keyId: key.keyId, publicKeyPem: key.publicKeyPem, addedAt: new Date().toISOString(), revokedAt: null }];
+    const publicKeys = new PublicKeyCache();
+    t = performance.now();
+    for (const d of decoded) {
+      const checked = checkSignatures(d.accepted, registered, publicKeys);
+      if (checked.rejected.length > 0) throw new Error(`bench: ${checked.rejected.length} records failed verification: ${checked.rejected[0].reason}`);
+    }
+    costs.push({ stage: 'HQ: verify signatures', usPerGrade: us(performance.now() - t, n), what: 'canonical JSON + ed25519 verify per record' });
 
     for (const synchronous of ['FULL', 'NORMAL'] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'loupe-bench-hq-'));

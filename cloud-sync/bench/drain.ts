@@ -14,6 +14,7 @@ import { MosquittoBroker } from '../broker/mosquitto-process.ts';
 import { fillBacklog } from './backlog.ts';
 import { measureStages, type StageCost } from './breakdown.ts';
 import { HqProcess } from './hq-process.ts';
+import { testSigningKey, trustKey } from './synthetic-records.ts';
 
 export interface DrainBenchOptions {
   grades?: number;
@@ -65,8 +66,13 @@ const GOAL = 5000;
 
 async function drainOnce(mode: string, brokerUrl: string, hqDb: string, hqPid: number | undefined, grades: number, batch: { maxRecords: number; window: number }, log: (l: string) => void): Promise<DrainRun> {
   const address = { storeId: 'bench', deviceId: `bench-${mode}-${process.pid}` };
+  const key = testSigningKey();
+  const registry = new SqliteHqStore(hqDb);
+  await registry.open();
+  await trustKey(registry, address, key); // HQ verifies every record against it, as in a store
+  await registry.close();
   const f0 = performance.now();
-  const device = fillBacklog(grades, address);
+  const device = fillBacklog(grades, address, key);
   const fillS = (performance.now() - f0) / 1000;
   log(`  ${mode}: filled ${grades} grades in ${fillS.toFixed(1)} s`);
   const settings = {
@@ -132,11 +138,11 @@ export async function runDrainBench(options: DrainBenchOptions = {}): Promise<Dr
     for (const s of stages) log(`    ${s.stage.padEnd(30)} ${String(s.usPerGrade).padStart(8)}  ${s.what}`);
     const bound = stages.filter((s) => !s.stage.includes('NORMAL')).reduce((a, b) => (b.usPerGrade > a.usPerGrade ? b : a));
     const cost = (name: string) => stages.find((s) => s.stage === name)?.usPerGrade ?? 0;
-    const hqUs = cost('HQ: decode + validate') + cost('HQ: SQLite commit (FULL)');
+    const hqUs = cost('HQ: decode + validate') + cost('HQ: verify signatures') + cost('HQ: SQLite commit (FULL)');
     const deviceUs = cost('device: outbox peek') + cost('device: encode batch') + cost('device: outbox acknowledge');
     const fsyncUs = Math.max(0, Math.round((cost('HQ: SQLite commit (FULL)') - cost('HQ: SQLite commit (NORMAL)')) * 10) / 10);
     const boundSummary =
-      `CPU-bound, not fsync- or broker-bound: HQ needs ${Math.round(hqUs)} µs/grade (JSON.parse + zod ${cost('HQ: decode + validate')}, ` +
+      `CPU-bound, not fsync- or broker-bound: HQ needs ${Math.round(hqUs)} µs/grade (JSON.parse + zod ${cost('HQ: decode + validate')}, ed25519 ${cost('HQ: verify signatures')}, ` +
       `SQLite ${cost('HQ: SQLite commit (FULL)')} of which fsync ≈ ${fsyncUs}), the device ${Math.round(deviceUs)} µs/grade, the broker ${cost('broker: QoS 1 round trip')}; ` +
       `largest single stage: ${bound.stage}. One message per grade pays an fsync and an ack round trip per grade instead.`;
     const ratio = Math.round((batched.gradesPerS / single.gradesPerS) * 10) / 10;

@@ -4,9 +4,22 @@ import { v7 as uuidv7 } from 'uuid';
 import { signRecord, type SigningKey } from '../../device/grading/signature.ts';
 import type { GradeRecordV1, UnsignedGradeRecord } from '../../device/grading/record.ts';
 import { COLOUR_GRADES, CLARITY_GRADES, CUT_GRADES } from '../../device/grading/scales.ts';
+import { keyIdOf } from '../../provisioning/identity.ts';
+import type { AddKeyOutcome, HqStore } from '../hq/store/types.ts';
 
-export function testSigningKey(): SigningKey {
-  return { keyId: '0123456789abcdef', privateKey: generateKeyPairSync('ed25519').privateKey };
+export interface TestSigningKey extends SigningKey {
+  publicKeyPem: string;
+}
+
+/** A fresh ed25519 key with its keyId derived as a device's is (provisioning/identity.ts). */
+export function testSigningKey(): TestSigningKey {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return { keyId: keyIdOf(publicKey), privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string };
+}
+
+/** Registers `key` for the device at HQ, as `loupe hq keys add` does. */
+export function trustKey(store: HqStore, address: { storeId: string; deviceId: string }, key: TestSigningKey): Promise<AddKeyOutcome> {
+  return store.addDeviceKey({ ...address, keyId: key.keyId, publicKeyPem: key.publicKeyPem, addedAt: new Date().toISOString() });
 }
 
 function head(labels: string[], i: number) {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SyncError } from '../protocol/errors.ts';
+import { SIGNATURE_POLICIES } from './signatures.ts';
 
 export const HQ_CONFIG_FILE = 'hq.json';
 
@@ -18,6 +19,8 @@ export const hqConfigSchema = z
     password: z.string().min(1).nullable().default(null),
     /** Fixed MQTT client id; null = hq-<host>-<pid>-<random>, unique per worker. */
     workerId: z.string().min(1).max(200).nullable().default(null),
+    /** "enforce": commit only records that verify against the device's registered key (loupe hq keys add). */
+    signatures: z.enum(SIGNATURE_POLICIES).default('enforce'),
     connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
     operationTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
     backoff: z

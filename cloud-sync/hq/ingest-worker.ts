@@ -2,8 +2,9 @@
  * One HQ ingest worker. It joins the shared subscription `$share/hq/loupe/v1/+/+/grades`, so the
  * broker hands each batch to one of however many workers run. For each batch: validate, upsert
  * by record id and commit, then ack to the device. The PUBACK to the broker goes after the
- * commit, and carries an MQTT 5 reason code when the payload was refused. It also records every
- * device's retained status.
+ * commit, and carries an MQTT 5 reason code when the payload was refused. Records whose
+ * signature does not verify against the device's registered key are rejected in the ack
+ * (signatures.ts). It also records every device's retained status.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +27,7 @@ import {
 } from '../protocol/index.ts';
 import { MqttConnection } from '../transport/connection.ts';
 import type { BackoffPolicy } from '../transport/backoff.ts';
+import { checkSignatures, PublicKeyCache, type SignaturePolicy } from './signatures.ts';
 import type { HqStore } from './store/types.ts';
 
 export interface IngestWorkerOptions {
@@ -38,6 +40,8 @@ export interface IngestWorkerOptions {
   connectTimeoutMs?: number;
   operationTimeoutMs?: number;
   backoff?: BackoffPolicy;
+  /** Default "enforce". */
+  signatures?: SignaturePolicy;
 }
 
 export interface IngestCounters {
@@ -46,6 +50,8 @@ export interface IngestCounters {
   insertedRecords: number;
   duplicateRecords: number;
   rejectedRecords: number;
+  /** Of rejectedRecords, those refused for their signature or key. */
+  signatureRejections: number;
   droppedPayloads: number;
   storeFailures: number;
   statuses: number;
@@ -53,8 +59,9 @@ export interface IngestCounters {
 
 export class IngestWorker {
   private connection: MqttConnection | undefined;
-  readonly counters: IngestCounters = { batches: 0, committedRecords: 0, insertedRecords: 0, duplicateRecords: 0, rejectedRecords: 0, droppedPayloads: 0, storeFailures: 0, statuses: 0 };
+  readonly counters: IngestCounters = { batches: 0, committedRecords: 0, insertedRecords: 0, duplicateRecords: 0, rejectedRecords: 0, signatureRejections: 0, droppedPayloads: 0, storeFailures: 0, statuses: 0 };
   private readonly workerId: string;
+  private readonly publicKeys = new PublicKeyCache();
 
   constructor(private readonly options: IngestWorkerOptions) {
     this.workerId = options.workerId ?? `hq-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -146,7 +153,24 @@ export class IngestWorker {
     if (correlationId !== undefined && correlationId !== batch.batchId) {
       return this.drop(topic, payload, new SyncError('CORRELATION_MISMATCH', `correlation data ${correlationId} ≠ batchId ${batch.batchId}`));
     }
-    const { accepted, rejected } = splitBatchRecords(batch);
+    const split = splitBatchRecords(batch);
+    let accepted = split.accepted;
+    const rejected = split.rejected;
+    if (accepted.length > 0 && (this.options.signatures ?? 'enforce') === 'enforce') {
+      let keys;
+      try {
+        keys = await this.options.store.listDeviceKeys({ storeId: batch.storeId, deviceId: batch.deviceId });
+      } catch (error) {
+        // As a failed commit: no ack, and the device resends the batch after its ack timeout.
+        this.counters.storeFailures++;
+        this.options.logger.error('hq.key_lookup_failed', { topic, batchId: batch.batchId, message: (error as Error).message });
+        return MqttReasonCode.UnspecifiedError;
+      }
+      const checked = checkSignatures(accepted, keys, this.publicKeys);
+      accepted = checked.verified;
+      rejected.push(...checked.rejected);
+      this.counters.signatureRejections += checked.rejected.length;
+    }
     let committed: string[] = [];
     if (accepted.length > 0) {
       try {

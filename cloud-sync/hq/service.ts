@@ -30,9 +30,11 @@ export class HqService {
       connectTimeoutMs: this.config.connectTimeoutMs,
       operationTimeoutMs: this.config.operationTimeoutMs,
       backoff: { ...this.config.backoff, minMs: 100 },
+      signatures: this.config.signatures,
     });
+    if (this.config.signatures === 'off') this.logger.warn('hq.signatures_off', { reason: 'hq.json sets "signatures": "off": records are committed without checking who signed them' });
     this.worker.start();
-    this.logger.info('hq.ready', { worker: this.worker.id, broker: this.config.brokerUrl, store: this.store.kind, pid: process.pid });
+    this.logger.info('hq.ready', { worker: this.worker.id, broker: this.config.brokerUrl, store: this.store.kind, signatures: this.config.signatures, pid: process.pid });
   }
 
   async stop(): Promise<void> {

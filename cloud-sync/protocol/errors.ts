@@ -26,6 +26,10 @@ export type SyncErrorCode =
   | 'RECORD_INVALID'
   | 'RECORD_DEVICE_MISMATCH'
   | 'RECORD_CONFLICT'
+  | 'SIGNATURE_KEY_UNKNOWN'
+  | 'SIGNATURE_KEY_REVOKED'
+  | 'SIGNATURE_INVALID'
+  | 'DEVICE_KEY_INVALID'
   | 'HQ_STORE_FAILED'
   | 'BROKER_TIMEOUT'
   | 'BROKER_UNREACHABLE'
@@ -42,6 +46,10 @@ const defaultReasonCode: Record<SyncErrorCode, MqttReasonCode> = {
   RECORD_INVALID: MqttReasonCode.PayloadFormatInvalid,
   RECORD_DEVICE_MISMATCH: MqttReasonCode.NotAuthorized,
   RECORD_CONFLICT: MqttReasonCode.ImplementationSpecificError,
+  SIGNATURE_KEY_UNKNOWN: MqttReasonCode.NotAuthorized,
+  SIGNATURE_KEY_REVOKED: MqttReasonCode.NotAuthorized,
+  SIGNATURE_INVALID: MqttReasonCode.NotAuthorized,
+  DEVICE_KEY_INVALID: MqttReasonCode.UnspecifiedError,
   HQ_STORE_FAILED: MqttReasonCode.UnspecifiedError,
   BROKER_TIMEOUT: MqttReasonCode.UnspecifiedError,
   BROKER_UNREACHABLE: MqttReasonCode.UnspecifiedError,

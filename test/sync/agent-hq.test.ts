@@ -2,6 +2,7 @@
  * The device agent and an HQ ingest worker in this process, over a real Mosquitto broker, with
  * the real SQLite outbox (device/store) and the real SQLite HQ store.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,7 +16,7 @@ import type { GradeStore } from '../../device/store/grade-store.ts';
 import { MosquittoBroker } from '../helpers/mosquitto.ts';
 import { gradeInto, openDeviceStore, removeDeviceStore } from './helpers/device-store.ts';
 import { mosquittoPub } from './helpers/mqtt-cli.ts';
-import { makeRecord, testSigningKey } from './helpers/records.ts';
+import { makeRecord, testSigningKey, trustKey, TrustingSqliteHqStore } from './helpers/records.ts';
 import { fastSyncSettings } from './helpers/settings.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -35,13 +36,22 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function setup(overrides: Record<string, unknown> = {}) {
+/** `trusted: false` leaves the device's key unregistered at HQ. */
+function setup(overrides: Record<string, unknown> = {}, options: { trusted?: boolean; rejectedRetryMs?: number } = {}) {
   const address = { storeId: 'store-t', deviceId: `dev-${process.pid}-${++n}` };
   const device = openDeviceStore();
-  const hqStore = new SqliteHqStore(join(mkdtempSync(join(tmpdir(), 'loupe-hq-')), 'hq.db'));
+  const hqFile = join(mkdtempSync(join(tmpdir(), 'loupe-hq-')), 'hq.db');
+  const hqStore = options.trusted === false ? new SqliteHqStore(hqFile) : new TrustingSqliteHqStore(hqFile, [{ ...address, key }]);
   const agentLog = createMemoryLogger();
   const hqLog = createMemoryLogger();
-  const agent = new SyncAgent({ outbox: device.outbox, identity: address, settings: fastSyncSettings(broker.url, overrides), logger: agentLog, modelVersion: () => 'loupe-rb@1.0.0' });
+  const agent = new SyncAgent({
+    outbox: device.outbox,
+    identity: address,
+    settings: fastSyncSettings(broker.url, overrides),
+    logger: agentLog,
+    modelVersion: () => 'loupe-rb@1.0.0',
+    rejectedRetryMs: options.rejectedRetryMs,
+  });
   const hq = new IngestWorker({ brokerUrl: broker.url, store: hqStore, logger: hqLog, backoff: { baseMs: 50, maxMs: 500 } });
   cleanups.push(async () => {
     await agent.stop();
@@ -144,7 +154,7 @@ describe('agent ↔ HQ over a real broker', () => {
     const { address, device, hqStore, agent, hq } = setup({ ackTimeoutMs: 300 });
     gradeInto(device, 10, { ...address, key });
     // A subscriber that swallows batches: the broker PUBACKs, nobody acks.
-    const blackhole = new IngestWorker({ brokerUrl: broker.url, store: { commitBatch: () => new Promise(() => undefined) } as never, logger: createMemoryLogger(), operationTimeoutMs: 500 });
+    const blackhole = new IngestWorker({ brokerUrl: broker.url, store: { commitBatch: () => new Promise(() => undefined) } as never, logger: createMemoryLogger(), operationTimeoutMs: 500, signatures: 'off' });
     blackhole.start();
     cleanups.push(() => blackhole.stop());
     await waitFor(() => blackhole.state === 'online', 'blackhole online');
@@ -173,6 +183,7 @@ describe('persistent session', () => {
       ...hqStore,
       kind: hqStore.kind,
       recordStatus: (st: Parameters<typeof hqStore.recordStatus>[0]) => hqStore.recordStatus(st),
+      listDeviceKeys: (filter: Parameters<typeof hqStore.listDeviceKeys>[0]) => hqStore.listDeviceKeys(filter),
       commitBatch: async (batch: Parameters<typeof hqStore.commitBatch>[0]) => {
         if (commits++ > 0) return new Promise<never>(() => undefined);
         await gate;
@@ -274,5 +285,48 @@ describe('HQ drops malformed batches and statuses with a log line, and keeps ing
     agent.start();
     await waitFor(() => backlog(device) === 0, 'real grades still flow');
     expect(await hqStore.countGrades({ deviceId: address.deviceId })).toBe(4);
+  });
+});
+
+describe('record signatures at HQ', () => {
+  it('refuses records of a device whose key HQ has not registered; the device keeps them, and they commit once the key is trusted', async () => {
+    const { address, device, hqStore, agent, hq } = setup({}, { trusted: false, rejectedRetryMs: 300 });
+    const records = gradeInto(device, 6, { ...address, key });
+    await hqStore.open();
+    hq.start();
+    await waitFor(() => hq.state === 'online', 'HQ online');
+    agent.start();
+    await waitFor(() => agent.status().rejected.length === 6, 'all six refused');
+    expect(new Set(agent.status().rejected.map((r) => r.code))).toEqual(new Set(['SIGNATURE_KEY_UNKNOWN']));
+    expect(agent.status().rejected[0].reason).toMatch(/loupe hq keys add/);
+    expect(await hqStore.countGrades()).toBe(0);
+    expect(backlog(device)).toBe(6);
+    expect(await trustKey(hqStore, address, key)).toBe('added');
+    await waitFor(() => backlog(device) === 0, 'committed on the retry after the key is trusted', 15_000);
+    expect((await hqStore.listGrades({ deviceId: address.deviceId })).map((r) => r.id)).toEqual(records.map((r) => r.id));
+    expect(hq.counters.signatureRejections).toBeGreaterThanOrEqual(6);
+  });
+
+  it('commits only what the trusted key signed: a record changed after signing, one signed by another key and one by a revoked key are refused', async () => {
+    const { address, hqStore, hq, hqLog } = setup();
+    await hqStore.open();
+    const stranger = testSigningKey();
+    const retired = testSigningKey();
+    await trustKey(hqStore, address, retired);
+    expect(await hqStore.revokeDeviceKey({ ...address, keyId: retired.keyId }, new Date().toISOString())).toBe(true);
+    hq.start();
+    await waitFor(() => hq.state === 'online', 'HQ online');
+    const good = makeRecord({ ...address, key, i: 1 });
+    const signed = makeRecord({ ...address, key, i: 2 });
+    const changed = { ...signed, carat: { ...signed.carat, value: signed.carat.value * 2 } };
+    const foreign = makeRecord({ ...address, key: stranger, i: 3 });
+    const revoked = makeRecord({ ...address, key: retired, i: 4 });
+    const batch = { schema: 'loupe.sync.grades/v1', batchId: randomUUID(), ...address, sentAt: new Date().toISOString(), attempt: 1, seqs: [1, 2, 3, 4], records: [good, changed, foreign, revoked] };
+    await mosquittoPub({ port: broker.port, topic: deviceTopic('grades', address), message: JSON.stringify(batch) });
+    await waitFor(() => hq.counters.batches === 1, 'the batch handled');
+    const codes = Object.fromEntries(hqLog.entries.filter((e) => e.event === 'hq.record_rejected').map((e) => [e.recordId, e.code]));
+    expect(codes).toEqual({ [changed.id]: 'SIGNATURE_INVALID', [foreign.id]: 'SIGNATURE_KEY_UNKNOWN', [revoked.id]: 'SIGNATURE_KEY_REVOKED' });
+    expect((await hqStore.listGrades({ deviceId: address.deviceId })).map((r) => r.id)).toEqual([good.id]);
+    expect(hq.counters).toMatchObject({ committedRecords: 1, rejectedRecords: 3, signatureRejections: 3 });
   });
 });

@@ -16,12 +16,11 @@ import { deviceUsername, mosquittoAcl } from '../../cloud-sync/broker/acl.ts';
 import { SyncAgent } from '../../cloud-sync/agent/agent.ts';
 import { encodeBatch } from '../../cloud-sync/agent/batch-builder.ts';
 import { IngestWorker } from '../../cloud-sync/hq/ingest-worker.ts';
-import { SqliteHqStore } from '../../cloud-sync/hq/store/sqlite-store.ts';
 import { createMemoryLogger } from '../../cloud-sync/log.ts';
 import { deviceTopic, publishProperties } from '../../cloud-sync/protocol/index.ts';
 import { MosquittoBroker } from '../helpers/mosquitto.ts';
 import { gradeInto, openDeviceStore, removeDeviceStore } from './helpers/device-store.ts';
-import { makeRecord, testSigningKey } from './helpers/records.ts';
+import { makeRecord, testSigningKey, TrustingSqliteHqStore } from './helpers/records.ts';
 import { fastSyncSettings } from './helpers/settings.ts';
 import { sleep, waitFor } from './helpers/wait.ts';
 
@@ -74,7 +73,7 @@ describe('broker ACL, on a real Mosquitto with log-ins', () => {
 
   it('lets the protocol run under it, and no other device sees or forges any of it', async () => {
     const device = openDeviceStore();
-    const hqStore = new SqliteHqStore(join(mkdtempSync(join(dir, 'hq-')), 'hq.db'));
+    const hqStore = new TrustingSqliteHqStore(join(mkdtempSync(join(dir, 'hq-')), 'hq.db'), [{ ...deviceA, key }]);
     const agent = new SyncAgent({
       outbox: device.outbox,
       identity: deviceA,

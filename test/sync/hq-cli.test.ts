@@ -81,4 +81,55 @@ describe('loupe hq', () => {
     expect(r.stderr).toMatch(/backoff\.baseMs/);
     rmSync(data, { recursive: true, force: true });
   });
+
+  it('keys: a device prints its identity, HQ trusts it from that file, lists it, revokes it, and will not take it back', async () => {
+    const device = mkdtempSync(join(tmpdir(), 'loupe-device-id-'));
+    const data = mkdtempSync(join(tmpdir(), 'loupe-hq-keys-'));
+    writeFileSync(join(device, 'config.json'), JSON.stringify({ version: 2, identity: { deviceId: 'counter-1', storeId: 'store-keys' } }));
+    const shown = await loupe(['identity', '--data', device]);
+    expect(shown.code).toBe(0);
+    const identityJson = await loupe(['identity', '--data', device, '--json']);
+    const identity = JSON.parse(identityJson.stdout);
+    expect(identity).toMatchObject({ deviceId: 'counter-1', storeId: 'store-keys', keyId: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(shown.stdout).toContain(`key id   ${identity.keyId}`);
+    expect(shown.stdout).toContain('loupe hq keys add --identity');
+    const file = join(data, 'counter-1.json');
+    writeFileSync(file, identityJson.stdout);
+
+    expect((await loupe(['hq', 'keys', 'list', '--data', data])).stdout).toMatch(/trusts no device keys yet/);
+    const added = await loupe(['hq', 'keys', 'add', '--data', data, '--identity', file]);
+    expect(added).toMatchObject({ code: 0, stdout: `added: store-keys/counter-1 key ${identity.keyId}\n` });
+    expect((await loupe(['hq', 'keys', 'add', '--data', data, '--identity', file])).stdout).toMatch(/^already trusted: /);
+    expect((await loupe(['hq', 'keys', 'list', '--data', data])).stdout).toMatch(new RegExp(`store-keys\\s+counter-1\\s+${identity.keyId}\\s+trusted`));
+
+    const edited = join(data, 'edited.json');
+    writeFileSync(edited, JSON.stringify({ ...identity, deviceId: 'counter-2', keyId: 'ffffffffffffffff' }));
+    const refused = await loupe(['hq', 'keys', 'add', '--data', data, '--identity', file, '--identity', edited]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/\[DEVICE_KEY_INVALID\] .*edited\.json: keyId ffffffffffffffff does not belong/);
+    const afterRefusal = JSON.parse((await loupe(['hq', 'keys', 'list', '--data', data, '--json'])).stdout);
+    expect(afterRefusal.keys.map((k: { deviceId: string }) => k.deviceId)).toEqual(['counter-1']); // nothing of the bad pair was added
+
+    const revoked = await loupe(['hq', 'keys', 'revoke', '--data', data, '--store', 'store-keys', '--device', 'counter-1', '--key-id', identity.keyId]);
+    expect(revoked.code).toBe(0);
+    expect((await loupe(['hq', 'keys', 'list', '--data', data])).stdout).toMatch(/counter-1\s+\S+\s+revoked/);
+    const again = await loupe(['hq', 'keys', 'revoke', '--data', data, '--store', 'store-keys', '--device', 'counter-1', '--key-id', identity.keyId]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/\[DEVICE_KEY_NOT_FOUND\]/);
+    const readd = await loupe(['hq', 'keys', 'add', '--data', data, '--identity', file]);
+    expect(readd.code).toBe(1);
+    expect(readd.stderr).toMatch(/\[DEVICE_KEY_REVOKED\] store-keys\/counter-1 key \w+ was revoked and stays revoked/);
+    rmSync(device, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  it.each([
+    [['hq', 'keys', 'add', '--data', '/tmp/loupe-no-such-hq'], /\[CONFIG_INVALID\] --identity FILE is required/],
+    [['hq', 'keys', 'add', '--data', '/tmp/loupe-no-such-hq', '--identity', '/nonexistent/device.json'], /\[DEVICE_KEY_INVALID\] cannot read \/nonexistent\/device\.json/],
+    [['hq', 'keys', 'revoke', '--data', '/tmp/loupe-no-such-hq', '--store', 's'], /\[CONFIG_INVALID\] --store S --device D --key-id K are all required/],
+  ])('%j fails with a code and a reason', async (args, message) => {
+    const r = await loupe(args as string[]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+  });
 });

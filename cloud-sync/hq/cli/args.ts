@@ -5,10 +5,10 @@ import { loadHqConfig, type HqConfig } from '../config.ts';
 
 export interface HqCliArgs {
   config: HqConfig;
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
 }
 
-export function parseHqArgs(argv: string[], extra: Record<string, { type: 'string' | 'boolean' }> = {}): HqCliArgs {
+export function parseHqArgs(argv: string[], extra: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {}): HqCliArgs {
   let parsed;
   try {
     parsed = parseArgs({
@@ -20,7 +20,7 @@ export function parseHqArgs(argv: string[], extra: Record<string, { type: 'strin
   } catch (error) {
     throw new SyncError('CONFIG_INVALID', (error as Error).message);
   }
-  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const config = loadHqConfig({
     dataDir: v.data as string | undefined,
     brokerUrl: v.broker as string | undefined,

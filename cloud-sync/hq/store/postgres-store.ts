@@ -7,7 +7,7 @@ import { SyncError } from '../../protocol/errors.ts';
 import type { DeviceStatusV1, RejectedRecord } from '../../protocol/index.ts';
 import { loadMigrations } from './migrations.ts';
 import { recordColumns } from './record-digest.ts';
-import { clampLimit, type BatchToCommit, type CommitResult, type DeviceSummary, type GradeQuery, type HqGradeRow, type HqStore } from './types.ts';
+import { clampLimit, type AddKeyOutcome, type BatchToCommit, type CommitResult, type DeviceKey, type DeviceKeyInput, type DeviceSummary, type GradeQuery, type HqGradeRow, type HqStore } from './types.ts';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const MIGRATION_LOCK = 0x4c4f5550; // "LOUP": one advisory lock for migrations, fleet-wide
@@ -234,6 +234,41 @@ export class PostgresHqStore implements HqStore {
     if (query.deviceId) (params.push(query.deviceId), where.push(`device_id = $${params.length}`));
     const { rows } = await this.db().query(`SELECT COUNT(*) AS n FROM grades ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params);
     return Number(rows[0].n);
+  }
+
+  async addDeviceKey(key: DeviceKeyInput): Promise<AddKeyOutcome> {
+    const inserted = await this.db().query(
+      `INSERT INTO device_keys (store_id, device_id, key_id, public_key_pem, added_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (store_id, device_id, key_id) DO NOTHING`,
+      [key.storeId, key.deviceId, key.keyId, key.publicKeyPem, key.addedAt],
+    );
+    if (inserted.rowCount === 1) return 'added';
+    const { rows } = await this.db().query('SELECT revoked_at FROM device_keys WHERE store_id = $1 AND device_id = $2 AND key_id = $3', [key.storeId, key.deviceId, key.keyId]);
+    return rows[0]?.revoked_at == null ? 'present' : 'revoked';
+  }
+
+  async revokeDeviceKey(address: { storeId: string; deviceId: string; keyId: string }, at: string): Promise<boolean> {
+    const result = await this.db().query(
+      'UPDATE device_keys SET revoked_at = $1 WHERE store_id = $2 AND device_id = $3 AND key_id = $4 AND revoked_at IS NULL',
+      [at, address.storeId, address.deviceId, address.keyId],
+    );
+    return result.rowCount === 1;
+  }
+
+  async listDeviceKeys(filter: { storeId?: string; deviceId?: string } = {}): Promise<DeviceKey[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.storeId) (params.push(filter.storeId), where.push(`store_id = $${params.length}`));
+    if (filter.deviceId) (params.push(filter.deviceId), where.push(`device_id = $${params.length}`));
+    const { rows } = await this.db().query(`SELECT * FROM device_keys ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY store_id, device_id, added_at, key_id`, params);
+    return rows.map((r) => ({
+      storeId: r.store_id,
+      deviceId: r.device_id,
+      keyId: r.key_id,
+      publicKeyPem: r.public_key_pem,
+      addedAt: iso(r.added_at)!,
+      revokedAt: iso(r.revoked_at),
+    }));
   }
 
   /** PostgreSQL has no integrity_check pragma; this checks what HQ relies on: one row per id. */

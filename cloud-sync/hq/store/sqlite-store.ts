@@ -9,7 +9,7 @@ import { SyncError } from '../../protocol/errors.ts';
 import type { DeviceStatusV1, RejectedRecord } from '../../protocol/index.ts';
 import { loadMigrations } from './migrations.ts';
 import { recordColumns } from './record-digest.ts';
-import { clampLimit, type BatchToCommit, type CommitResult, type DeviceSummary, type GradeQuery, type HqGradeRow, type HqStore } from './types.ts';
+import { clampLimit, type AddKeyOutcome, type BatchToCommit, type CommitResult, type DeviceKey, type DeviceKeyInput, type DeviceSummary, type GradeQuery, type HqGradeRow, type HqStore } from './types.ts';
 
 interface GradeRowRaw {
   ingest_seq: number;
@@ -198,6 +198,47 @@ export class SqliteHqStore implements HqStore {
     if (query.deviceId) (where.push('device_id = ?'), params.push(query.deviceId));
     const row = this.connection().prepare(`SELECT COUNT(*) AS n FROM grades ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...params) as { n: number };
     return row.n;
+  }
+
+  async addDeviceKey(key: DeviceKeyInput): Promise<AddKeyOutcome> {
+    const db = this.connection();
+    return db
+      .transaction((): AddKeyOutcome => {
+        const held = db.prepare('SELECT revoked_at FROM device_keys WHERE store_id = ? AND device_id = ? AND key_id = ?').get(key.storeId, key.deviceId, key.keyId) as
+          | { revoked_at: string | null }
+          | undefined;
+        if (held) return held.revoked_at === null ? 'present' : 'revoked';
+        db.prepare('INSERT INTO device_keys (store_id, device_id, key_id, public_key_pem, added_at) VALUES (?, ?, ?, ?, ?)').run(
+          key.storeId, key.deviceId, key.keyId, key.publicKeyPem, new Date(key.addedAt).toISOString(),
+        );
+        return 'added';
+      })
+      .immediate();
+  }
+
+  async revokeDeviceKey(address: { storeId: string; deviceId: string; keyId: string }, at: string): Promise<boolean> {
+    const result = this.connection()
+      .prepare('UPDATE device_keys SET revoked_at = ? WHERE store_id = ? AND device_id = ? AND key_id = ? AND revoked_at IS NULL')
+      .run(new Date(at).toISOString(), address.storeId, address.deviceId, address.keyId);
+    return result.changes === 1;
+  }
+
+  async listDeviceKeys(filter: { storeId?: string; deviceId?: string } = {}): Promise<DeviceKey[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.storeId) (where.push('store_id = ?'), params.push(filter.storeId));
+    if (filter.deviceId) (where.push('device_id = ?'), params.push(filter.deviceId));
+    const rows = this.connection()
+      .prepare(`SELECT * FROM device_keys ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY store_id, device_id, added_at, key_id`)
+      .all(...params) as Array<Record<string, string | null>>;
+    return rows.map((r) => ({
+      storeId: r.store_id!,
+      deviceId: r.device_id!,
+      keyId: r.key_id!,
+      publicKeyPem: r.public_key_pem!,
+      addedAt: r.added_at!,
+      revokedAt: r.revoked_at ?? null,
+    }));
   }
 
   async integrityCheck(): Promise<string> {

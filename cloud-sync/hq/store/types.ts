@@ -50,6 +50,22 @@ export interface HqGradeRow {
   record: GradeRecordV1;
 }
 
+/** A device signing key HQ has registered (loupe hq keys add). */
+export interface DeviceKey {
+  storeId: string;
+  deviceId: string;
+  keyId: string;
+  publicKeyPem: string;
+  addedAt: string;
+  /** null while the key is trusted. */
+  revokedAt: string | null;
+}
+
+export type DeviceKeyInput = Omit<DeviceKey, 'revokedAt'>;
+
+/** "added"; "present" when the same key is already active; "revoked" when it was revoked (it stays revoked). */
+export type AddKeyOutcome = 'added' | 'present' | 'revoked';
+
 export interface GradeQuery {
   storeId?: string;
   deviceId?: string;
@@ -75,6 +91,11 @@ export interface HqStore {
   listDevices(): Promise<DeviceSummary[]>;
   listGrades(query?: GradeQuery): Promise<HqGradeRow[]>;
   countGrades(query?: { storeId?: string; deviceId?: string }): Promise<number>;
+  addDeviceKey(key: DeviceKeyInput): Promise<AddKeyOutcome>;
+  /** True when an active key was revoked now; false when there was none to revoke. */
+  revokeDeviceKey(address: { storeId: string; deviceId: string; keyId: string }, at: string): Promise<boolean>;
+  /** Active and revoked keys, by store, device and the time they were added. */
+  listDeviceKeys(filter?: { storeId?: string; deviceId?: string }): Promise<DeviceKey[]>;
   /** "ok", or what the database found wrong. */
   integrityCheck(): Promise<string>;
 }

@@ -113,6 +113,26 @@ export function describeHqStore(name: string, harness: StoreHarness): void {
       expect(await store.integrityCheck()).toBe('ok');
     });
 
+    it('keeps a registry of device keys: add once, revoke once, a revoked key stays revoked, filters by store and device', async () => {
+      const other = testSigningKey();
+      const entry = (address: typeof dev, k: typeof key, addedAt: string) => ({ ...address, keyId: k.keyId, publicKeyPem: k.publicKeyPem, addedAt });
+      expect(await store.addDeviceKey(entry(dev, key, '2026-03-01T10:00:00.000Z'))).toBe('added');
+      expect(await store.addDeviceKey(entry(dev, key, '2026-03-02T10:00:00.000Z'))).toBe('present');
+      expect(await store.addDeviceKey(entry({ storeId: 'store-b', deviceId: 'dev-9' }, other, '2026-03-01T11:00:00.000Z'))).toBe('added');
+      expect(await store.listDeviceKeys({ storeId: 'store-a', deviceId: 'dev-1' })).toEqual([
+        { ...dev, keyId: key.keyId, publicKeyPem: key.publicKeyPem, addedAt: '2026-03-01T10:00:00.000Z', revokedAt: null },
+      ]);
+      expect((await store.listDeviceKeys()).map((k) => k.storeId)).toEqual(['store-a', 'store-b']);
+      expect(await store.revokeDeviceKey({ ...dev, keyId: key.keyId }, '2026-03-05T09:30:00.000Z')).toBe(true);
+      expect(await store.revokeDeviceKey({ ...dev, keyId: key.keyId }, '2026-03-06T09:30:00.000Z')).toBe(false);
+      expect(await store.revokeDeviceKey({ ...dev, keyId: other.keyId }, '2026-03-06T09:30:00.000Z')).toBe(false);
+      expect(await store.addDeviceKey(entry(dev, key, '2026-03-07T10:00:00.000Z'))).toBe('revoked');
+      expect((await store.listDeviceKeys({ deviceId: 'dev-1' }))[0].revokedAt).toBe('2026-03-05T09:30:00.000Z');
+      await store.close();
+      await store.open();
+      expect(await store.listDeviceKeys()).toHaveLength(2);
+    });
+
     it('commits a 2,000-record batch in one go', async () => {
       const result = await store.commitBatch({ batchId: 'big', ...dev, records: batchOf(2000), receivedAt: new Date().toISOString() });
       expect(result.inserted).toBe(2000);

@@ -2,12 +2,14 @@
  * One sync scenario with real parts: a Mosquitto broker, HQ as `loupe hq serve` processes and the
  * device daemon as `loupe serve`, each in its own temp folder, torn down by PID.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { HqProcess } from '../../../cloud-sync/bench/hq-process.ts';
+import { deviceKeyFromIdentity } from '../../../cloud-sync/hq/device-keys.ts';
 import { createHqStore, type HqStore } from '../../../cloud-sync/hq/store/index.ts';
+import { IDENTITY_DIR, IDENTITY_FILE } from '../../../provisioning/identity.ts';
 import { MosquittoBroker } from '../../helpers/mosquitto.ts';
 import { DaemonProcess } from './daemon.ts';
 
@@ -40,6 +42,7 @@ export class Scenario {
     this.daemon = new DaemonProcess({ dataDir: join(this.root, 'device'), brokerUrl: this.broker.url, ...this.address, sync: this.options.sync });
     for (let i = 0; i < workers; i++) await this.addWorker();
     this.daemon.prepare();
+    await this.trustDevice();
     await this.daemon.start();
   }
 
@@ -48,6 +51,13 @@ export class Scenario {
     this.hqWorkers.push(worker);
     await worker.start();
     return worker;
+  }
+
+  /** Registers the daemon's key at HQ from its identity file, as `loupe hq keys add --identity` does. */
+  async trustDevice(): Promise<void> {
+    const file = join(this.daemon.options.dataDir, IDENTITY_DIR, IDENTITY_FILE);
+    const key = deviceKeyFromIdentity(JSON.parse(readFileSync(file, 'utf8')), file);
+    await this.withHq((store) => store.addDeviceKey(key));
   }
 
   /** A read connection to HQ's store, opened per call so it never blocks the workers. */
