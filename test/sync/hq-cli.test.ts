@@ -43,7 +43,7 @@ describe('loupe hq', () => {
     const devices = await loupe(['hq', 'devices', '--data', data]);
     expect(devices.code).toBe(0);
     expect(devices.stdout).toMatch(/^STORE\s+DEVICE\s+STATE\s+BACKLOG/m);
-    expect(devices.stdout).toMatch(/store-cli\s+dev-cli\s+online\s+17\s+3.5s\s+loupe-rb@1.0.0\s+3/);
+    expect(devices.stdout).toMatch(/store-cli\s+dev-cli\s+online\s+17\s+3.5s\s+loupe-rb@1.0.0\s+3\s+none\s/);
 
     const grades = await loupe(['hq', 'grades', '--data', data, '--store', 'store-cli']);
     expect(grades.code).toBe(0);
@@ -100,6 +100,13 @@ describe('loupe hq', () => {
     const added = await loupe(['hq', 'keys', 'add', '--data', data, '--identity', file]);
     expect(added).toMatchObject({ code: 0, stdout: `added: store-keys/counter-1 key ${identity.keyId}\n` });
     expect((await loupe(['hq', 'keys', 'add', '--data', data, '--identity', file])).stdout).toMatch(/^already trusted: /);
+    const status = { schema: 'loupe.sync.status/v1', storeId: 'store-keys', deviceId: 'counter-1', state: 'online', at: new Date().toISOString(), backlog: 0, oldestUnsentAgeS: null, modelVersion: null };
+    const seeded = new SqliteHqStore(join(data, 'hq.db'));
+    await seeded.open();
+    await seeded.recordStatus(status as Parameters<typeof seeded.recordStatus>[0]);
+    await seeded.close();
+    const withKeys = JSON.parse((await loupe(['hq', 'devices', '--data', data, '--json'])).stdout);
+    expect(withKeys.devices).toMatchObject([{ deviceId: 'counter-1', trustedKeys: 1 }]);
     expect((await loupe(['hq', 'keys', 'list', '--data', data])).stdout).toMatch(new RegExp(`store-keys\\s+counter-1\\s+${identity.keyId}\\s+trusted`));
 
     const edited = join(data, 'edited.json');

@@ -1,4 +1,8 @@
-/** `loupe hq devices [--data DIR] [--db …] [--json]`: every device with its status and backlog. */
+/**
+ * `loupe hq devices [--data DIR] [--db …] [--json]`: every device with its status, backlog and
+ * how many of its signing keys HQ trusts (a device with none has its grades refused until it is
+ * enrolled with `loupe hq keys add`).
+ */
 import { createHqStore } from '../store/index.ts';
 import { parseHqArgs } from './args.ts';
 import { formatTable } from './table.ts';
@@ -8,7 +12,9 @@ export async function run(argv: string[]): Promise<number> {
   const store = createHqStore(config.dbSpec);
   await store.open();
   try {
-    const devices = await store.listDevices();
+    const keys = await store.listDeviceKeys();
+    const trustedKeys = (storeId: string, deviceId: string) => keys.filter((k) => k.storeId === storeId && k.deviceId === deviceId && k.revokedAt === null).length;
+    const devices = (await store.listDevices()).map((d) => ({ ...d, trustedKeys: trustedKeys(d.storeId, d.deviceId) }));
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ devices }, null, 2)}\n`);
       return 0;
@@ -19,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     process.stdout.write(
       formatTable(
-        ['STORE', 'DEVICE', 'STATE', 'BACKLOG', 'OLDEST UNSENT', 'MODEL', 'GRADES', 'LAST BATCH', 'STATUS AT'],
+        ['STORE', 'DEVICE', 'STATE', 'BACKLOG', 'OLDEST UNSENT', 'MODEL', 'GRADES', 'KEYS', 'LAST BATCH', 'STATUS AT'],
         devices.map((d) => [
           d.storeId,
           d.deviceId,
@@ -28,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
           d.oldestUnsentAgeS === null ? '-' : `${d.oldestUnsentAgeS}s`,
           d.modelVersion ?? '-',
           String(d.gradesCount),
+          d.trustedKeys === 0 ? 'none' : String(d.trustedKeys),
           d.lastBatchAt ?? '-',
           d.statusAt ?? '-',
         ]),
