@@ -19,6 +19,7 @@ import {
   type DeviceAddress,
   type DeviceStatusV1,
 } from '../protocol/index.ts';
+import { DEVICE_REFUSAL_CODES } from '../protocol/errors.ts';
 import { MqttConnection } from '../transport/connection.ts';
 import { backoffDelay } from '../transport/backoff.ts';
 import { encodeBatch, planBatch } from './batch-builder.ts';
@@ -36,6 +37,12 @@ export interface SyncAgentDeps {
   clock?: () => number;
   /** How long a record HQ rejected waits before it is offered again. */
   rejectedRetryMs?: number;
+  /**
+   * How long the device sends nothing new after HQ refused its key (DEVICE_REFUSAL_CODES), until
+   * it offers one window again. Default 5 min: an operator who enrols the device late waits at
+   * most that long, and an unenrolled device costs one window of traffic per interval.
+   */
+  refusedRetryMs?: number;
 }
 
 export interface SyncAgentStatus {
@@ -47,6 +54,8 @@ export interface SyncAgentStatus {
   inFlightRecords: number;
   /** Records HQ rejected; they stay in the outbox and are offered again later. */
   rejected: Array<{ id: string; code: string; reason: string }>;
+  /** HQ refused this device's key; nothing new is sent until `until`. */
+  refusedByHq: { code: string; reason: string; until: string } | null;
   /** PUBACK said "no matching subscribers": no HQ worker is listening. */
   hqListening: boolean;
   sentBatches: number;
@@ -77,6 +86,7 @@ export class SyncAgent {
   private lastError: string | null = null;
   private hqListening = true;
   private running = false;
+  private refusal: { code: string; reason: string; until: number } | undefined;
 
   constructor(private readonly deps: SyncAgentDeps) {}
 
@@ -142,6 +152,7 @@ export class SyncAgent {
       inFlightBatches: this.window.size,
       inFlightRecords: this.window.recordCount,
       rejected: [...this.parked.entries()].map(([id, p]) => ({ id, code: p.code, reason: p.reason })),
+      refusedByHq: this.refusal ? { code: this.refusal.code, reason: this.refusal.reason, until: new Date(this.refusal.until).toISOString() } : null,
       hqListening: this.hqListening,
       ...this.counters,
       lastAckAt: this.lastAckAt,
@@ -210,6 +221,7 @@ export class SyncAgent {
     const { settings } = this.deps;
     const now = this.now();
     for (const [id, parked] of this.parked) if (parked.retryAt <= now) this.parked.delete(id);
+    if (this.refusal && now < this.refusal.until) return;
     while (this.window.size < settings.window && this.connection?.state === 'online') {
       if (this.lookAhead.length < settings.batch.maxRecords) this.refill();
       const planned = planBatch(this.lookAhead, settings.batch);
@@ -293,9 +305,17 @@ export class SyncAgent {
   private applyAck(ack: AckV1): void {
     const removed = this.deps.outbox.acknowledge(ack.committed);
     const now = this.now();
+    const refusedUntil = now + (this.deps.refusedRetryMs ?? 300_000);
+    if (ack.committed.length > 0) this.refusal = undefined;
     for (const r of ack.rejected) {
-      this.parked.set(r.id, { code: r.code, reason: r.reason, retryAt: now + (this.deps.rejectedRetryMs ?? 3_600_000) });
-      this.deps.logger.error('sync.record_rejected', { recordId: r.id, code: r.code, reason: r.reason, batchId: ack.batchId });
+      const deviceRefused = DEVICE_REFUSAL_CODES.has(r.code);
+      this.parked.set(r.id, { code: r.code, reason: r.reason, retryAt: deviceRefused ? refusedUntil : now + (this.deps.rejectedRetryMs ?? 3_600_000) });
+      if (deviceRefused && ack.committed.length === 0 && (!this.refusal || this.refusal.until <= now)) {
+        this.refusal = { code: r.code, reason: r.reason, until: refusedUntil };
+        this.deps.logger.error('sync.device_refused', { code: r.code, reason: r.reason, until: new Date(refusedUntil).toISOString() });
+        void this.publishStatus();
+      }
+      if (!deviceRefused) this.deps.logger.error('sync.record_rejected', { recordId: r.id, code: r.code, reason: r.reason, batchId: ack.batchId });
     }
     this.window.remove(ack.batchId);
     this.counters.ackedRecords += removed;
@@ -308,6 +328,7 @@ export class SyncAgent {
 
   private statusPayload(state: 'online' | 'offline', reason?: string, withBacklog = true): DeviceStatusV1 {
     const backlog = withBacklog ? this.deps.outbox.backlog() : undefined;
+    const why = reason ?? this.refusalNote();
     return {
       schema: 'loupe.sync.status/v1',
       deviceId: this.deps.identity.deviceId,
@@ -317,8 +338,13 @@ export class SyncAgent {
       backlog: backlog ? backlog.count : null,
       oldestUnsentAgeS: backlog ? this.ageS(backlog.oldestCreatedAt) : null,
       modelVersion: this.deps.modelVersion(),
-      ...(reason && { reason }),
+      ...(why && { reason: why }),
     };
+  }
+
+  /** For HQ's device list: why this device's grades are not arriving. */
+  private refusalNote(): string | undefined {
+    return this.refusal && this.now() < this.refusal.until ? `HQ refuses this device's key (${this.refusal.code})` : undefined;
   }
 
   private async publishStatus(state: 'online' | 'offline' = 'online', reason?: string): Promise<void> {

@@ -56,6 +56,12 @@ const defaultReasonCode: Record<SyncErrorCode, MqttReasonCode> = {
   CONFIG_INVALID: MqttReasonCode.UnspecifiedError,
 };
 
+/**
+ * Rejections that say HQ will refuse every record of this device, not just one: its key is
+ * unknown or revoked. The agent then pauses the whole device instead of cycling its outbox.
+ */
+export const DEVICE_REFUSAL_CODES: ReadonlySet<string> = new Set<SyncErrorCode>(['SIGNATURE_KEY_UNKNOWN', 'SIGNATURE_KEY_REVOKED']);
+
 export class SyncError extends Error {
   readonly code: SyncErrorCode;
   readonly reasonCode: MqttReasonCode;

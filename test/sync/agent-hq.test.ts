@@ -18,7 +18,7 @@ import { gradeInto, openDeviceStore, removeDeviceStore } from './helpers/device-
 import { mosquittoPub } from './helpers/mqtt-cli.ts';
 import { makeRecord, testSigningKey, trustKey, TrustingSqliteHqStore } from './helpers/records.ts';
 import { fastSyncSettings } from './helpers/settings.ts';
-import { waitFor } from './helpers/wait.ts';
+import { sleep, waitFor } from './helpers/wait.ts';
 
 const key = testSigningKey();
 const broker = new MosquittoBroker();
@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 /** `trusted: false` leaves the device's key unregistered at HQ. */
-function setup(overrides: Record<string, unknown> = {}, options: { trusted?: boolean; rejectedRetryMs?: number } = {}) {
+function setup(overrides: Record<string, unknown> = {}, options: { trusted?: boolean; rejectedRetryMs?: number; refusedRetryMs?: number } = {}) {
   const address = { storeId: 'store-t', deviceId: `dev-${process.pid}-${++n}` };
   const device = openDeviceStore();
   const hqFile = join(mkdtempSync(join(tmpdir(), 'loupe-hq-')), 'hq.db');
@@ -51,6 +51,7 @@ function setup(overrides: Record<string, unknown> = {}, options: { trusted?: boo
     logger: agentLog,
     modelVersion: () => 'loupe-rb@1.0.0',
     rejectedRetryMs: options.rejectedRetryMs,
+    refusedRetryMs: options.refusedRetryMs,
   });
   const hq = new IngestWorker({ brokerUrl: broker.url, store: hqStore, logger: hqLog, backoff: { baseMs: 50, maxMs: 500 } });
   cleanups.push(async () => {
@@ -289,22 +290,25 @@ describe('HQ drops malformed batches and statuses with a log line, and keeps ing
 });
 
 describe('record signatures at HQ', () => {
-  it('refuses records of a device whose key HQ has not registered; the device keeps them, and they commit once the key is trusted', async () => {
-    const { address, device, hqStore, agent, hq } = setup({}, { trusted: false, rejectedRetryMs: 300 });
-    const records = gradeInto(device, 6, { ...address, key });
+  it('pauses a device whose key HQ has not registered, keeps its grades, says why, and drains them once the key is trusted', async () => {
+    const { address, device, hqStore, agent, hq } = setup({ window: 1, batch: { maxRecords: 50, lingerMs: 20 } }, { trusted: false, refusedRetryMs: 1500 });
+    const records = gradeInto(device, 200, { ...address, key });
     await hqStore.open();
     hq.start();
     await waitFor(() => hq.state === 'online', 'HQ online');
     agent.start();
-    await waitFor(() => agent.status().rejected.length === 6, 'all six refused');
-    expect(new Set(agent.status().rejected.map((r) => r.code))).toEqual(new Set(['SIGNATURE_KEY_UNKNOWN']));
-    expect(agent.status().rejected[0].reason).toMatch(/loupe hq keys add/);
+    await waitFor(() => agent.status().refusedByHq !== null, 'the device refused');
+    expect(agent.status().refusedByHq).toMatchObject({ code: 'SIGNATURE_KEY_UNKNOWN', reason: expect.stringMatching(/loupe hq keys add/) });
+    await sleep(500);
+    // One batch was refused; the device then sends nothing new while it waits, rather than cycling its outbox.
+    expect(hq.counters.signatureRejections).toBe(50);
     expect(await hqStore.countGrades()).toBe(0);
-    expect(backlog(device)).toBe(6);
+    expect(backlog(device)).toBe(200);
+    await waitFor(async () => (await hqStore.listDevices()).find((d) => d.deviceId === address.deviceId)?.statusReason?.includes('SIGNATURE_KEY_UNKNOWN'), "the reason in HQ's device list");
     expect(await trustKey(hqStore, address, key)).toBe('added');
-    await waitFor(() => backlog(device) === 0, 'committed on the retry after the key is trusted', 15_000);
-    expect((await hqStore.listGrades({ deviceId: address.deviceId })).map((r) => r.id)).toEqual(records.map((r) => r.id));
-    expect(hq.counters.signatureRejections).toBeGreaterThanOrEqual(6);
+    await waitFor(() => backlog(device) === 0, 'drained once the pause ends', 15_000);
+    expect((await hqStore.listGrades({ deviceId: address.deviceId, limit: 500 })).map((r) => r.id)).toEqual(records.map((r) => r.id));
+    expect(agent.status().refusedByHq).toBeNull();
   });
 
   it('commits only what the trusted key signed: a record changed after signing, one signed by another key and one by a revoked key are refused', async () => {
