@@ -144,7 +144,10 @@ describe('ModelHost recovers from a dead inference worker', () => {
 describe('ModelHost replaces an inference worker that stops answering', () => {
   it('after a run past its timeout, swaps in a fresh session of the same release, and the next run does not queue behind the stuck one', async () => {
     const { ModelHost } = await import('../../device/inference/model-host.ts');
-    // 50 ms: a batch of 512 keeps the worker busy for far longer, as a hung native run would.
+    // 50 ms: a batch of 128 keeps the worker busy for longer, as a hung native run would, yet ends
+    // well inside the 5 s grace before a stuck worker is terminated. Terminating a worker in the
+    // middle of a native onnxruntime run can abort the whole process ("terminate called after
+    // throwing an instance of 'Napi::Error'"), which a batch of 512 did once on a loaded CI box.
     const host = new ModelHost({ providers: ['cpu'], runTimeoutMs: 50 });
     await host.load(bundledReleaseDir());
     try {
@@ -152,7 +155,7 @@ describe('ModelHost replaces an inference worker that stops answering', () => {
       await expect(
         host.withSession((session) => {
           stuck = session;
-          return session.run(zeros(512));
+          return session.run(zeros(128));
         }),
       ).rejects.toMatchObject({ code: 'INFERENCE_TIMEOUT' });
       await expect.poll(() => host.replacements, { timeout: 30_000 }).toBe(1);

@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     process.stdout.write(
       formatTable(
-        ['STORE', 'DEVICE', 'STATE', 'BACKLOG', 'OLDEST UNSENT', 'MODEL', 'GRADES', 'KEYS', 'LAST BATCH', 'STATUS AT'],
+        ['STORE', 'DEVICE', 'STATE', 'BACKLOG', 'OLDEST UNSENT', 'MODEL', 'GRADES', 'KEYS', 'LAST BATCH', 'STATUS AT', 'NOTE'],
         devices.map((d) => [
           d.storeId,
           d.deviceId,
@@ -37,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
           d.trustedKeys === 0 ? 'none' : String(d.trustedKeys),
           d.lastBatchAt ?? '-',
           d.statusAt ?? '-',
+          d.statusReason ?? '-',
         ]),
       ),
     );
