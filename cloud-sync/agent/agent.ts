@@ -37,12 +37,6 @@ export interface SyncAgentDeps {
   clock?: () => number;
   /** How long a record HQ rejected waits before it is offered again. */
   rejectedRetryMs?: number;
-  /**
-   * How long the device sends nothing new after HQ refused its key (DEVICE_REFUSAL_CODES), until
-   * it offers one window again. Default 5 min: an operator who enrols the device late waits at
-   * most that long, and an unenrolled device costs one window of traffic per interval.
-   */
-  refusedRetryMs?: number;
 }
 
 export interface SyncAgentStatus {
@@ -305,7 +299,7 @@ export class SyncAgent {
   private applyAck(ack: AckV1): void {
     const removed = this.deps.outbox.acknowledge(ack.committed);
     const now = this.now();
-    const refusedUntil = now + (this.deps.refusedRetryMs ?? 300_000);
+    const refusedUntil = now + this.deps.settings.refusedRetryMs; // after a key refusal (DEVICE_REFUSAL_CODES)
     if (ack.committed.length > 0) this.refusal = undefined;
     for (const r of ack.rejected) {
       const deviceRefused = DEVICE_REFUSAL_CODES.has(r.code);

@@ -7,7 +7,8 @@ export interface Health {
   uptimeS: number;
   model: { name: string; version: string; provider: string; trainedOn: string };
   camera: { kind: string; ready: boolean };
-  sync: { state: 'offline' | 'connecting' | 'online'; backlog: number };
+  /** `refused`: the code with which HQ refuses this device's key (not enrolled, or revoked); its grades wait in the outbox. */
+  sync: { state: 'offline' | 'connecting' | 'online'; backlog: number; refused: string | null };
 }
 
 export type GradeResult = { ok: true; record: GradeRecordV1 } | { ok: false; error: { code: string; message: string } };

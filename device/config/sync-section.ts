@@ -39,6 +39,12 @@ export const syncSectionSchema = z
       .prefault({}),
     pollIntervalMs: ms(10, 60_000, 500),
     statusIntervalMs: ms(100, 3_600_000, 30_000),
+    /**
+     * After HQ refuses this device's key (not enrolled, or revoked), send nothing new for this
+     * long, then offer one window again: an operator who enrols the device late waits at most
+     * this long, and an unenrolled device costs one window of traffic per interval.
+     */
+    refusedRetryMs: ms(100, 86_400_000, 300_000),
     /** How often free disk is checked against retention.minFreeDiskMb. */
     diskCheckIntervalMs: ms(1000, 3_600_000, 60_000),
   })

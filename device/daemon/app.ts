@@ -25,7 +25,7 @@ import { historyTimeZone } from '../store/local-day.ts';
 export interface SyncAgentHandle {
   start(): void | Promise<void>;
   stop(): Promise<void>;
-  status(): { state: 'offline' | 'connecting' | 'online'; backlog: number };
+  status(): { state: 'offline' | 'connecting' | 'online'; backlog: number; refusedByHq?: { code: string } | null };
   /** Called after each committed grade, so the agent need not wait for its next poll. */
   notify?(): void;
 }
@@ -167,7 +167,7 @@ export class LoupeApp {
       uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
       model: model ? { name: model.name, version: model.version, provider: model.provider, trainedOn: model.trainedOn } : { name: 'none', version: '-', provider: 'none', trainedOn: this.modelError ?? 'no model loaded' },
       camera,
-      sync: { state: sync?.state ?? 'offline', backlog: sync?.backlog ?? this.core.store.outbox.backlog().count },
+      sync: { state: sync?.state ?? 'offline', backlog: sync?.backlog ?? this.core.store.outbox.backlog().count, refused: sync?.refusedByHq?.code ?? null },
     };
   }
 

@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 /** `trusted: false` leaves the device's key unregistered at HQ. */
-function setup(overrides: Record<string, unknown> = {}, options: { trusted?: boolean; rejectedRetryMs?: number; refusedRetryMs?: number } = {}) {
+function setup(overrides: Record<string, unknown> = {}, options: { trusted?: boolean; rejectedRetryMs?: number } = {}) {
   const address = { storeId: 'store-t', deviceId: `dev-${process.pid}-${++n}` };
   const device = openDeviceStore();
   const hqFile = join(mkdtempSync(join(tmpdir(), 'loupe-hq-')), 'hq.db');
@@ -51,7 +51,6 @@ function setup(overrides: Record<string, unknown> = {}, options: { trusted?: boo
     logger: agentLog,
     modelVersion: () => 'loupe-rb@1.0.0',
     rejectedRetryMs: options.rejectedRetryMs,
-    refusedRetryMs: options.refusedRetryMs,
   });
   const hq = new IngestWorker({ brokerUrl: broker.url, store: hqStore, logger: hqLog, backoff: { baseMs: 50, maxMs: 500 } });
   cleanups.push(async () => {
@@ -291,7 +290,7 @@ describe('HQ drops malformed batches and statuses with a log line, and keeps ing
 
 describe('record signatures at HQ', () => {
   it('pauses a device whose key HQ has not registered, keeps its grades, says why, and drains them once the key is trusted', async () => {
-    const { address, device, hqStore, agent, hq } = setup({ window: 1, batch: { maxRecords: 50, lingerMs: 20 } }, { trusted: false, refusedRetryMs: 1500 });
+    const { address, device, hqStore, agent, hq } = setup({ window: 1, batch: { maxRecords: 50, lingerMs: 20 }, refusedRetryMs: 1500 }, { trusted: false });
     const records = gradeInto(device, 200, { ...address, key });
     await hqStore.open();
     hq.start();

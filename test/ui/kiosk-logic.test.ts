@@ -60,8 +60,9 @@ describe('display text', () => {
   });
 
   it('reports sync state and backlog in the chip', () => {
-    expect(format.syncChip({ state: 'online', backlog: 0 })).toEqual({ text: 'HQ online', tone: 'ok' });
-    expect(format.syncChip({ state: 'offline', backlog: 12 })).toEqual({ text: 'HQ offline · 12 waiting', tone: 'warn' });
+    expect(format.syncChip({ state: 'online', backlog: 0, refused: null })).toEqual({ text: 'HQ online', tone: 'ok' });
+    expect(format.syncChip({ state: 'online', backlog: 12, refused: 'SIGNATURE_KEY_UNKNOWN' })).toEqual({ text: 'HQ has not enrolled this device · 12 kept', tone: 'bad' });
+    expect(format.syncChip({ state: 'offline', backlog: 12, refused: null })).toEqual({ text: 'HQ offline · 12 waiting', tone: 'warn' });
     expect(format.cameraChip({ kind: 'synthetic', ready: false }).tone).toBe('bad');
     expect(format.modelChip({ name: 'loupe-rb', version: '1.0.0', provider: 'cpu' }).text).toBe('Model loupe-rb 1.0.0 · cpu');
   });
@@ -88,7 +89,9 @@ describe('incoming data checks', () => {
 
   it('reads the health backlog as a count, or from an outbox backlog object', () => {
     const base = { ok: true, version: '0.1.0', model: { name: 'm', version: '1', provider: 'cpu', trainedOn: 'synthetic' }, camera: { kind: 'synthetic', ready: true } };
-    expect(types.parseHealth({ ...base, sync: { state: 'online', backlog: 3 } })?.sync).toEqual({ state: 'online', backlog: 3 });
+    expect(types.parseHealth({ ...base, sync: { state: 'online', backlog: 3 } })?.sync).toEqual({ state: 'online', backlog: 3, refused: null });
+    expect(types.parseHealth({ ...base, sync: { state: 'online', backlog: 3, refused: 'SIGNATURE_KEY_UNKNOWN' } })?.sync.refused).toBe('SIGNATURE_KEY_UNKNOWN');
+    expect(types.parseHealth({ ...base, sync: { state: 'online', backlog: 3, refused: 42 } })?.sync.refused).toBeNull();
     expect(types.parseHealth({ ...base, sync: { state: 'online', backlog: { count: 7, oldestCreatedAt: null } } })?.sync.backlog).toBe(7);
     expect(types.parseHealth({ ...base, sync: { state: 'weird', backlog: 0 } })?.sync.state).toBe('offline');
     expect(types.parseHealth({ ok: true })).toBeNull();

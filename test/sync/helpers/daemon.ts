@@ -31,6 +31,7 @@ export const FAST_DAEMON_SYNC = {
   operationTimeoutMs: 2000,
   pollIntervalMs: 100,
   statusIntervalMs: 1000,
+  refusedRetryMs: 1000,
   backoff: { baseMs: 100, maxMs: 1000 },
   batch: { maxRecords: 100, lingerMs: 50 },
 };
@@ -134,7 +135,7 @@ export class DaemonProcess {
     throw new Error(`the daemon did not become healthy within ${timeoutMs} ms:\n${tail}`);
   }
 
-  async health(): Promise<{ sync: { state: string; backlog: number } } & Record<string, unknown>> {
+  async health(): Promise<{ sync: { state: string; backlog: number; refused: string | null } } & Record<string, unknown>> {
     return (await httpJson('GET', `${this.url}/api/health`, 5000)).body as never;
   }
 

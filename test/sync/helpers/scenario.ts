@@ -19,6 +19,8 @@ export interface ScenarioOptions {
   hqDb?: string;
   sync?: Record<string, unknown>;
   hqLogLevel?: 'debug' | 'info';
+  /** Register the daemon's key at HQ before it starts (default true), as an enrolled device. */
+  trust?: boolean;
 }
 
 export class Scenario {
@@ -42,7 +44,7 @@ export class Scenario {
     this.daemon = new DaemonProcess({ dataDir: join(this.root, 'device'), brokerUrl: this.broker.url, ...this.address, sync: this.options.sync });
     for (let i = 0; i < workers; i++) await this.addWorker();
     this.daemon.prepare();
-    await this.trustDevice();
+    if (this.options.trust !== false) await this.trustDevice();
     await this.daemon.start();
   }
 

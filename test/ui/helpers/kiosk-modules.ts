@@ -27,14 +27,14 @@ export interface FormatModule {
   caratBasis(carat: { diameterMm: number; depthPct: number; depthSource: 'model' | 'ideal' }): string;
   historySummary(record: unknown): string;
   needsGemologist(record: unknown): boolean;
-  syncChip(sync: { state: string; backlog: number }): Chip;
+  syncChip(sync: { state: string; backlog: number; refused: string | null }): Chip;
   cameraChip(camera: { kind: string; ready: boolean }): Chip;
   modelChip(model: { name: string; version: string; provider: string }): Chip;
 }
 
 export interface TypesModule {
   parseRecord(value: unknown): Record<string, unknown> | null;
-  parseHealth(value: unknown): { sync: { state: string; backlog: number }; camera: { ready: boolean } } | null;
+  parseHealth(value: unknown): { sync: { state: string; backlog: number; refused: string | null }; camera: { ready: boolean } } | null;
   parseErrorBody(value: unknown): { code: string; message: string } | null;
   parseSocketMessage(text: string): { type: string; [key: string]: unknown } | null;
 }

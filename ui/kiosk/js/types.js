@@ -12,7 +12,7 @@
  *   ok: boolean, version: string,
  *   model: { name: string, version: string, provider: string, trainedOn: string },
  *   camera: { kind: string, ready: boolean },
- *   sync: { state: 'offline' | 'connecting' | 'online', backlog: number },
+ *   sync: { state: 'offline' | 'connecting' | 'online', backlog: number, refused: string | null },
  * }} Health
  * @typedef {{ code: string, message: string }} ApiErrorBody
  * @typedef {{ type: 'grade', record: GradeRecord } | { type: 'rejected', error: ApiErrorBody } | { type: 'status', health: Health }} SocketMessage
@@ -59,7 +59,7 @@ export function parseHealth(v) {
     version: String(v.version ?? ''),
     model: { name: String(v.model.name ?? '?'), version: String(v.model.version ?? '?'), provider: String(v.model.provider ?? '?'), trainedOn: String(v.model.trainedOn ?? '') },
     camera: { kind: String(v.camera.kind ?? '?'), ready: v.camera.ready === true },
-    sync: { state, backlog },
+    sync: { state, backlog, refused: isText(v.sync.refused) ? v.sync.refused : null },
   };
 }
 
