@@ -62,6 +62,7 @@ describe('display text', () => {
   it('reports sync state and backlog in the chip', () => {
     expect(format.syncChip({ state: 'online', backlog: 0, refused: null })).toEqual({ text: 'HQ online', tone: 'ok' });
     expect(format.syncChip({ state: 'online', backlog: 12, refused: 'SIGNATURE_KEY_UNKNOWN' })).toEqual({ text: 'HQ has not enrolled this device · 12 kept', tone: 'bad' });
+    expect(format.syncChip({ state: 'online', backlog: 0, refused: 'SIGNATURE_KEY_REVOKED' })).toEqual({ text: "HQ revoked this device's key", tone: 'bad' });
     expect(format.syncChip({ state: 'offline', backlog: 12, refused: null })).toEqual({ text: 'HQ offline · 12 waiting', tone: 'warn' });
     expect(format.cameraChip({ kind: 'synthetic', ready: false }).tone).toBe('bad');
     expect(format.modelChip({ name: 'loupe-rb', version: '1.0.0', provider: 'cpu' }).text).toBe('Model loupe-rb 1.0.0 · cpu');

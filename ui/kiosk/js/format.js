@@ -52,8 +52,11 @@ export function needsGemologist(record) {
  */
 export function syncChip(sync) {
   const waiting = sync.backlog > 0 ? ` · ${sync.backlog} waiting` : '';
-  // HQ turns this device's grades away until its key is enrolled; they are kept meanwhile.
-  if (sync.refused) return { text: `HQ has not enrolled this device${sync.backlog > 0 ? ` · ${sync.backlog} kept` : ''}`, tone: 'bad' };
+  // HQ turns this device's grades away until its key is enrolled (or a new one is, after a
+  // revocation); they are kept meanwhile.
+  const kept = sync.backlog > 0 ? ` · ${sync.backlog} kept` : '';
+  if (sync.refused === 'SIGNATURE_KEY_REVOKED') return { text: `HQ revoked this device's key${kept}`, tone: 'bad' };
+  if (sync.refused) return { text: `HQ has not enrolled this device${kept}`, tone: 'bad' };
   if (sync.state === 'online') return { text: `HQ online${waiting}`, tone: sync.backlog > 0 ? 'warn' : 'ok' };
   if (sync.state === 'connecting') return { text: `HQ connecting${waiting}`, tone: 'warn' };
   return { text: `HQ offline${waiting}`, tone: 'warn' };
