@@ -1,10 +1,13 @@
 /**
  * Holds the model the daemon grades with, and swaps it without dropping a grade: the new
- * session is loaded and warmed beside the old one, then replaces it in one assignment. Work
- * that started on the old session finishes on it; the old session is released after.
+ * session is loaded and warmed beside the old one, must give every answer of its release's
+ * golden set (on this machine's execution provider, which may round differently from the build
+ * machine's), then replaces the old one in one assignment. Work that started on the old session
+ * finishes on it; the old session is released after.
  */
 import { ModelError } from './errors.ts';
 import { OnnxSession, type OnnxSessionOptions } from './onnx-session.ts';
+import { runGoldenSet } from './golden.ts';
 import { loadRelease } from './release.ts';
 
 interface Slot {
@@ -66,8 +69,13 @@ export class ModelHost {
   }
 
   private async swapTo(releaseDir: string): Promise<ModelInfo> {
-    const session = new OnnxSession({ ...this.options, release: loadRelease(releaseDir) });
+    const release = loadRelease(releaseDir);
+    const session = new OnnxSession({ ...this.options, release });
     await session.load();
+    await this.checkGolden(session, release).catch(async (error) => {
+      await session.release();
+      throw error;
+    });
     const old = this.active;
     this.active = { session, inFlight: 0, retired: false, replacing: false };
     if (old) {
@@ -76,6 +84,16 @@ export class ModelHost {
       this.releaseIfIdle(old);
     }
     return this.info()!;
+  }
+
+  private async checkGolden(session: OnnxSession, release: ReturnType<typeof loadRelease>): Promise<void> {
+    const report = await runGoldenSet(session, release);
+    if (report.mismatches.length === 0) return;
+    const first = report.mismatches.slice(0, 3).map((m) => `${m.file} ${m.head}: expected ${m.expected}, got ${m.got}`).join('; ');
+    throw new ModelError(
+      'MODEL_GOLDEN_MISMATCH',
+      `${release.manifest.name}@${release.manifest.version} gives ${report.mismatches.length} of ${report.total} golden answers differently on this machine (${first}); the model in use stays in use`,
+    );
   }
 
   /** Runs `work` with the active session; a swap during `work` does not affect it. */

@@ -144,6 +144,21 @@ describe('hot swap under load', () => {
     expect((await grading).every((o) => o.ok)).toBe(true);
     expect(core.models.info()).toEqual(inUse);
   });
+
+  it('a release that gives one golden answer differently here is refused before it grades, and the model in use stays', async () => {
+    const wrong = copyRelease(bundledReleaseDir(), (m) => {
+      const first = m.golden[0].expected;
+      first.colour = first.colour === 'D' ? 'E' : 'D';
+    });
+    temps.push(wrong);
+    const inUse = core.models.info()!;
+    await expect(core.models.load(wrong.dir)).rejects.toMatchObject({
+      code: 'MODEL_GOLDEN_MISMATCH',
+      message: expect.stringMatching(/gives 1 of 108 golden answers differently .*golden\/000\.png colour: expected [DE], got [A-Z]/),
+    });
+    expect(core.models.info()).toEqual(inUse);
+    expect((await core.grade({ data: fixtures.good.bytes })).ok).toBe(true);
+  });
 });
 
 describe('calibration', () => {
