@@ -4,3 +4,4 @@ export * from './payloads.ts';
 export * from './errors.ts';
 export * from './codec.ts';
 export * from './mqtt-properties.ts';
+export * from './releases.ts';

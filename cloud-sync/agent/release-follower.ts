@@ -1,0 +1,242 @@
+/**
+ * The device's side of model releases over MQTT (protocol/releases.ts). It watches the retained
+ * announcements; for a signed, targeted, newer one it downloads every chunk (retained, so a
+ * dropped download resumes by subscribing again, keeping the chunks it has), checks each file's
+ * size and sha256, writes the release to <data>/releases/<name>-<version>/ and hands it to
+ * `install`, which loads it beside the model in use, runs its golden set and swaps it in
+ * (device/inference/model-host.ts), or refuses it and keeps the model in use. Every refusal is
+ * logged with a code and a reason; nothing it receives can stop the daemon.
+ */
+import { createHash, type KeyObject } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import mqtt from 'mqtt';
+import { compareSemver } from '../../device/inference/semver.ts';
+import { keyIdOf } from '../../provisioning/identity.ts';
+import type { SyncLogger } from '../log.ts';
+import {
+  announcementSignatureMatches,
+  chunkCount,
+  isTargeted,
+  parseChunkTopic,
+  releaseAnnouncementV1Schema,
+  releaseTopicFilters,
+  type DeviceAddress,
+  type ReleaseAnnouncementV1,
+} from '../protocol/index.ts';
+import { MqttConnection } from '../transport/connection.ts';
+import { sleep, withTimeout } from '../transport/timeout.ts';
+import type { SyncSettings } from './agent.ts';
+
+export type ReleaseRefusalCode = 'RELEASE_INVALID' | 'RELEASE_SIGNATURE_INVALID' | 'RELEASE_NOT_NEWER' | 'RELEASE_DOWNLOAD_FAILED' | 'RELEASE_FILE_CORRUPT' | string;
+
+export interface ReleaseOutcome {
+  release: string;
+  state: 'installed' | 'refused';
+  code?: ReleaseRefusalCode;
+  reason?: string;
+  at: string;
+}
+
+export interface ReleaseFollowerDeps {
+  settings: SyncSettings;
+  identity: DeviceAddress;
+  /** HQ's release public key, from provisioning. */
+  releaseKey: KeyObject;
+  /** Where downloaded releases are written: <data>/releases. */
+  releasesDir: string;
+  /** The model in use. */
+  current(): { name: string; version: string } | null;
+  /** Loads, checks (golden set) and swaps in the release at `dir`; throws a coded error to refuse it. */
+  install(dir: string): Promise<void>;
+  logger: SyncLogger;
+  downloadTimeoutMs?: number;
+  downloadAttempts?: number;
+}
+
+class RefusedError extends Error {
+  constructor(
+    readonly code: ReleaseRefusalCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ReleaseFollower {
+  private connection: MqttConnection | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  /** Releases already decided (installed or refused), so a retained announcement is not redone on every reconnect. */
+  private readonly decided = new Set<string>();
+  readonly outcomes: ReleaseOutcome[] = [];
+  private stopping = false;
+
+  constructor(private readonly deps: ReleaseFollowerDeps) {}
+
+  start(): void {
+    if (this.connection) return;
+    const { settings, identity, logger } = this.deps;
+    this.stopping = false;
+    this.connection = new MqttConnection({
+      url: settings.brokerUrl,
+      clientId: `loupe-${identity.storeId}-${identity.deviceId}-releases`,
+      cleanStart: true,
+      sessionExpiryS: 0,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      operationTimeoutMs: settings.operationTimeoutMs,
+      backoff: { baseMs: settings.backoff.baseMs, maxMs: settings.backoff.maxMs, minMs: Math.min(100, settings.backoff.baseMs) },
+      subscriptions: [releaseTopicFilters.announcements],
+      username: settings.username ?? undefined,
+      password: settings.password ?? undefined,
+      logger,
+      onMessage: (topic, payload) => {
+        if (!topic.endsWith('/announce') || payload.length === 0) return;
+        this.queue = this.queue.then(() => this.handle(topic, payload)).catch((error) => logger.error('release.failed', { topic, message: (error as Error).message }));
+      },
+    });
+    this.connection.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.connection?.stop();
+    this.connection = undefined;
+    await this.queue;
+  }
+
+  /** Resolves once every announcement received so far has been handled (tests). */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
+  private async handle(topic: string, payload: Buffer): Promise<void> {
+    const { logger } = this.deps;
+    let announcement: ReleaseAnnouncementV1;
+    try {
+      const parsed = releaseAnnouncementV1Schema.safeParse(JSON.parse(payload.toString('utf8')));
+      if (!parsed.success) throw new Error(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+      announcement = parsed.data;
+    } catch (error) {
+      logger.warn('release.announcement_dropped', { topic, code: 'RELEASE_INVALID', reason: (error as Error).message });
+      return;
+    }
+    const release = `${announcement.name}@${announcement.version}`;
+    if (this.decided.has(release)) return;
+    if (!isTargeted(announcement, this.deps.identity)) {
+      this.decided.add(release);
+      logger.info('release.not_targeted', { release });
+      return;
+    }
+    try {
+      this.check(announcement);
+      const contents = await this.download(announcement);
+      const dir = this.write(announcement, contents);
+      try {
+        await this.deps.install(dir);
+      } catch (error) {
+        rmSync(dir, { recursive: true, force: true });
+        const e = error as { code?: string; message?: string };
+        throw new RefusedError(e.code ?? 'RELEASE_INSTALL_FAILED', e.message ?? String(error));
+      }
+      this.decide({ release, state: 'installed', at: new Date().toISOString() });
+      logger.info('release.installed', { release, dir });
+    } catch (error) {
+      if (this.stopping) return;
+      const code = error instanceof RefusedError ? error.code : 'RELEASE_DOWNLOAD_FAILED';
+      this.decide({ release, state: 'refused', code, reason: (error as Error).message, at: new Date().toISOString() });
+      logger.error('release.refused', { release, code, reason: (error as Error).message });
+    }
+  }
+
+  private decide(outcome: ReleaseOutcome): void {
+    this.decided.add(outcome.release);
+    this.outcomes.push(outcome);
+  }
+
+  private check(a: ReleaseAnnouncementV1): void {
+    const keyId = keyIdOf(this.deps.releaseKey);
+    if (a.signature.keyId !== keyId || !announcementSignatureMatches(a, this.deps.releaseKey)) {
+      throw new RefusedError('RELEASE_SIGNATURE_INVALID', `the announcement is not signed by HQ's release key ${keyId} (signed as ${a.signature.keyId})`);
+    }
+    const current = this.deps.current();
+    // No rollback by announcement: a device takes only a newer version of the model it runs.
+    if (current && current.name === a.name && compareSemver(a.version, current.version) <= 0) {
+      throw new RefusedError('RELEASE_NOT_NEWER', `${a.name}@${a.version} is not newer than ${current.name}@${current.version}, the model in use`);
+    }
+  }
+
+  /** Every file's bytes, checked against the announcement. Retries keep the chunks already received. */
+  private async download(a: ReleaseAnnouncementV1): Promise<Buffer[]> {
+    const chunks = a.files.map((f) => new Array<Buffer | undefined>(chunkCount(f.bytes, a.chunkBytes)).fill(undefined));
+    const missing = () => chunks.reduce((n, file) => n + file.filter((c) => c === undefined).length, 0);
+    const attempts = this.deps.downloadAttempts ?? 3;
+    let lastError: Error | undefined;
+    for (let attempt = 1; attempt <= attempts && missing() > 0 && !this.stopping; attempt++) {
+      try {
+        await this.downloadOnce(a, chunks, missing);
+      } catch (error) {
+        lastError = error as Error;
+        this.deps.logger.warn('release.download_interrupted', { release: `${a.name}@${a.version}`, attempt, missing: missing(), message: lastError.message });
+        await sleep(Math.min(5000, 500 * attempt));
+      }
+    }
+    if (missing() > 0) throw new RefusedError('RELEASE_DOWNLOAD_FAILED', `${missing()} chunks never arrived (${lastError?.message ?? 'stopped'})`);
+    return a.files.map((f, i) => {
+      const bytes = Buffer.concat(chunks[i] as Buffer[]);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (bytes.length !== f.bytes || sha256 !== f.sha256) {
+        throw new RefusedError('RELEASE_FILE_CORRUPT', `${f.path}: ${bytes.length} bytes with sha256 ${sha256}, the announcement says ${f.bytes} bytes, ${f.sha256}`);
+      }
+      return bytes;
+    });
+  }
+
+  private async downloadOnce(a: ReleaseAnnouncementV1, chunks: Array<Array<Buffer | undefined>>, missing: () => number): Promise<void> {
+    const { settings } = this.deps;
+    const timeoutMs = this.deps.downloadTimeoutMs ?? 120_000;
+    const client = mqtt.connect(settings.brokerUrl, {
+      protocolVersion: 5,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: settings.connectTimeoutMs,
+      clientId: `loupe-${this.deps.identity.storeId}-${this.deps.identity.deviceId}-download`,
+      username: settings.username ?? undefined,
+      password: settings.password ?? undefined,
+    });
+    try {
+      await withTimeout(new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve());
+        client.once('error', reject);
+      }), settings.connectTimeoutMs, 'release download connect');
+      const complete = new Promise<void>((resolve, reject) => {
+        client.on('message', (topic, payload) => {
+          const at = parseChunkTopic(topic, a.name, a.version);
+          if (!at || at.file >= chunks.length || at.chunk >= chunks[at.file].length) return;
+          chunks[at.file][at.chunk] = Buffer.from(payload);
+          if (missing() === 0) resolve();
+        });
+        client.once('close', () => reject(new Error('the connection closed during the download')));
+      });
+      complete.catch(() => undefined); // awaited below only while chunks are missing
+      await withTimeout(client.subscribeAsync(releaseTopicFilters.chunksOf(a.name, a.version), { qos: 1 }), settings.operationTimeoutMs, 'release chunk subscribe');
+      if (missing() > 0) await withTimeout(complete, timeoutMs, 'release download');
+    } finally {
+      client.removeAllListeners('close');
+      await withTimeout(client.endAsync(), 5000, 'release download disconnect').catch(() => client.end(true));
+    }
+  }
+
+  private write(a: ReleaseAnnouncementV1, contents: Buffer[]): string {
+    const final = join(this.deps.releasesDir, `${a.name}-${a.version}`);
+    const staging = join(this.deps.releasesDir, `.staging-${a.name}-${a.version}`);
+    rmSync(staging, { recursive: true, force: true });
+    a.files.forEach((f, i) => {
+      const file = join(staging, f.path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, contents[i]);
+    });
+    rmSync(final, { recursive: true, force: true });
+    renameSync(staging, final);
+    return final;
+  }
+}

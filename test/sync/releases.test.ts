@@ -1,0 +1,128 @@
+/**
+ * Model releases over MQTT, with real parts: a Mosquitto broker, HQ's publisher, the device's
+ * follower and a real ModelHost (onnxruntime-node) that must pass each release's golden set
+ * before it swaps. The device runs 1.1.0 and HQ rolls out 1.1.1, the committed releases.
+ */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ReleaseFollower } from '../../cloud-sync/agent/release-follower.ts';
+import { MosquittoBroker } from '../../cloud-sync/broker/mosquitto-process.ts';
+import { publishRelease } from '../../cloud-sync/hq/release-publisher.ts';
+import { createMemoryLogger } from '../../cloud-sync/log.ts';
+import { announceTopic, chunkTopic } from '../../cloud-sync/protocol/index.ts';
+import { ModelHost } from '../../device/inference/model-host.ts';
+import { RELEASES_ROOT as BUNDLED } from '../../device/inference/release.ts';
+import { copyRelease, type TempRelease } from '../device/helpers/releases.ts';
+import { fastSyncSettings } from './helpers/settings.ts';
+import { waitFor } from './helpers/wait.ts';
+
+const OLD = join(BUNDLED, 'loupe-rb-1.1.0');
+const NEW = join(BUNDLED, 'loupe-rb-1.1.1');
+const address = { storeId: 'store-r', deviceId: 'counter-1' };
+let cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+const keyPair = () => generateKeyPairSync('ed25519');
+
+async function setup(runs = OLD) {
+  const broker = new MosquittoBroker();
+  await broker.start();
+  const hqKey = keyPair();
+  const host = new ModelHost({ providers: ['cpu'], runTimeoutMs: 10_000 });
+  await host.load(runs);
+  const releasesDir = mkdtempSync(join(tmpdir(), 'loupe-releases-'));
+  const logger = createMemoryLogger();
+  const follower = new ReleaseFollower({
+    settings: fastSyncSettings(broker.url),
+    identity: address,
+    releaseKey: hqKey.publicKey,
+    releasesDir,
+    current: () => host.info() ?? null,
+    install: async (dir) => void (await host.load(dir)),
+    logger,
+    downloadTimeoutMs: 10_000,
+  });
+  cleanups.push(async () => {
+    await follower.stop();
+    await host.stop();
+    await broker.remove();
+    rmSync(releasesDir, { recursive: true, force: true });
+  });
+  const publish = (dir: string, privateKey: KeyObject = hqKey.privateKey, target?: { stores: string[] | null; devices: string[] | null }) =>
+    publishRelease({ brokerUrl: broker.url, releaseDir: dir, privateKey, target, chunkBytes: 64 * 1024 });
+  return { broker, host, follower, logger, releasesDir, publish };
+}
+
+describe('model releases over MQTT', () => {
+  it('rolls a signed, newer release out to a device: downloaded in chunks, checked, golden set passed, swapped in', async () => {
+    const { host, follower, releasesDir, publish } = await setup();
+    const announcement = await publish(NEW);
+    expect(announcement.files.length).toBeGreaterThan(30); // the model, the manifest and the golden crops
+    follower.start(); // after the publish: the retained announcement and chunks reach a late device too
+    await waitFor(() => follower.outcomes.length > 0, 'an outcome', 30_000);
+    expect(follower.outcomes).toEqual([{ release: 'loupe-rb@1.1.1', state: 'installed', at: expect.any(String) }]);
+    expect(host.info()).toMatchObject({ name: 'loupe-rb', version: '1.1.1', releaseDir: join(releasesDir, 'loupe-rb-1.1.1') });
+    expect(readFileSync(join(releasesDir, 'loupe-rb-1.1.1', 'model.int8.onnx')).equals(readFileSync(join(NEW, 'model.int8.onnx')))).toBe(true);
+  });
+
+  it('refuses an announcement not signed by HQ, and an older or equal version (no rollback by announcement); the model in use stays', async () => {
+    const { host, follower, logger, publish } = await setup(NEW);
+    await publish(OLD, keyPair().privateKey);
+    follower.start();
+    await waitFor(() => follower.outcomes.length === 1, 'the forged announcement refused');
+    expect(follower.outcomes[0]).toMatchObject({ release: 'loupe-rb@1.1.0', state: 'refused', code: 'RELEASE_SIGNATURE_INVALID' });
+    await follower.stop();
+    const second = await setup(NEW);
+    await second.publish(OLD);
+    second.follower.start();
+    await waitFor(() => second.follower.outcomes.length === 1, 'the older version refused');
+    expect(second.follower.outcomes[0]).toMatchObject({ state: 'refused', code: 'RELEASE_NOT_NEWER', reason: expect.stringContaining('not newer than loupe-rb@1.1.1') });
+    expect(host.info()?.version).toBe('1.1.1');
+    expect(second.host.info()?.version).toBe('1.1.1');
+    expect(logger.entries.some((e) => e.event === 'release.refused')).toBe(true);
+  });
+
+  it('refuses a release whose chunk was altered on the broker (sha256), and one whose golden set fails here', async () => {
+    const { broker, host, follower, publish, releasesDir } = await setup();
+    const announcement = await publish(NEW);
+    const model = announcement.files.findIndex((f) => f.path === 'model.int8.onnx');
+    const tamper = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+    await tamper.publishAsync(chunkTopic('loupe-rb', '1.1.1', model, 0), Buffer.alloc(64 * 1024, 7), { qos: 1, retain: true });
+    await tamper.endAsync();
+    follower.start();
+    await waitFor(() => follower.outcomes.length === 1, 'the altered release refused');
+    expect(follower.outcomes[0]).toMatchObject({ state: 'refused', code: 'RELEASE_FILE_CORRUPT', reason: expect.stringContaining('model.int8.onnx') });
+    expect(host.info()?.version).toBe('1.1.0');
+
+    const wrongGolden: TempRelease = copyRelease(NEW, (m) => {
+      m.version = '1.1.2';
+      m.golden[0].expected.colour = m.golden[0].expected.colour === 'D' ? 'E' : 'D';
+    });
+    cleanups.push(() => wrongGolden.remove());
+    await publish(wrongGolden.dir);
+    await waitFor(() => follower.outcomes.length === 2, 'the release that fails its golden set refused', 30_000);
+    expect(follower.outcomes[1]).toMatchObject({ release: 'loupe-rb@1.1.2', state: 'refused', code: 'MODEL_GOLDEN_MISMATCH' });
+    expect(host.info()?.version).toBe('1.1.0');
+    expect(() => readFileSync(join(releasesDir, 'loupe-rb-1.1.2', 'manifest.json'))).toThrow(); // removed, not left to load at the next start
+  });
+
+  it('ignores a release for other stores, and drops a malformed announcement with a reason', async () => {
+    const { broker, host, follower, logger, publish } = await setup();
+    await publish(NEW, undefined, { stores: ['another-store'], devices: null });
+    const junk = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+    await junk.publishAsync(announceTopic('loupe-junk'), Buffer.from('{"schema":"loupe.release/v1","name":3}'), { qos: 1, retain: true });
+    await junk.endAsync();
+    follower.start();
+    await waitFor(() => logger.entries.some((e) => e.event === 'release.not_targeted') && logger.entries.some((e) => e.event === 'release.announcement_dropped'), 'both handled');
+    expect(logger.entries.find((e) => e.event === 'release.announcement_dropped')).toMatchObject({ code: 'RELEASE_INVALID' });
+    expect(follower.outcomes).toEqual([]);
+    expect(host.info()?.version).toBe('1.1.0');
+  });
+});
