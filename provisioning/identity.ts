@@ -11,6 +11,8 @@ import { z } from 'zod';
 export const IDENTITY_DIR = 'identity';
 export const IDENTITY_FILE = 'device.json';
 export const PRIVATE_KEY_FILE = 'device-key.pem';
+/** HQ's release public key, placed here by provisioning: the device takes releases signed with it. */
+export const RELEASE_KEY_FILE = 'hq-release-key.pem';
 
 const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
 

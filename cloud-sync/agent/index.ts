@@ -8,6 +8,13 @@ import type { GradeStore } from '../../device/store/grade-store.ts';
 import { createJsonLogger, type SyncLogger } from '../log.ts';
 import type { DeviceAddress } from '../protocol/index.ts';
 import { SyncAgent, type SyncAgentStatus } from './agent.ts';
+import { ReleaseFollower } from './release-follower.ts';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { downloadedReleasesDir } from '../../device/inference/release.ts';
+import { IDENTITY_DIR, RELEASE_KEY_FILE } from '../../provisioning/identity.ts';
+import { SyncError } from '../protocol/errors.ts';
 import { DiskGuard } from './disk-guard.ts';
 
 export { SyncAgent, type SyncAgentStatus, type SyncAgentDeps, type SyncSettings } from './agent.ts';
@@ -26,8 +33,24 @@ export interface DeviceSyncDeps {
   store: GradeStore;
   identity: DeviceAddress;
   modelVersion: () => string | null;
+  /** The model host, for releases over MQTT; without it (or without HQ's release key) none are taken. */
+  models?: { current(): { name: string; version: string } | null; install(dir: string): Promise<void> };
   logger?: SyncLogger;
   freeDisk?: FreeDiskProbe;
+}
+
+/** HQ's release public key: the configured file, else <data>/identity/hq-release-key.pem if present. */
+export function loadReleaseKey(config: LoupeConfig): KeyObject | undefined {
+  const file = config.sync.releaseKeyFile ? resolve(config.dataDir, config.sync.releaseKeyFile) : join(config.dataDir, IDENTITY_DIR, RELEASE_KEY_FILE);
+  if (!config.sync.releaseKeyFile && !existsSync(file)) return undefined;
+  let key: KeyObject;
+  try {
+    key = createPublicKey(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SyncError('CONFIG_INVALID', `sync.releaseKeyFile ${file}: not a readable public key PEM (${(error as Error).message})`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new SyncError('CONFIG_INVALID', `sync.releaseKeyFile ${file}: a ${key.asymmetricKeyType} key, not ed25519`);
+  return key;
 }
 
 export function createDeviceSync(deps: DeviceSyncDeps): DeviceSync {
@@ -45,14 +68,30 @@ export function createDeviceSync(deps: DeviceSyncDeps): DeviceSync {
   const agent = brokerUrl
     ? new SyncAgent({ outbox: store.outbox, identity: deps.identity, settings: { ...config.sync, brokerUrl }, logger, modelVersion: deps.modelVersion })
     : undefined;
+  const releaseKey = brokerUrl && deps.models ? loadReleaseKey(config) : undefined;
+  const releases =
+    brokerUrl && deps.models && releaseKey
+      ? new ReleaseFollower({
+          settings: { ...config.sync, brokerUrl },
+          identity: deps.identity,
+          releaseKey,
+          releasesDir: downloadedReleasesDir(config.dataDir),
+          current: deps.models.current,
+          install: deps.models.install,
+          logger,
+        })
+      : undefined;
   return {
     start() {
       guard.start();
       agent?.start();
+      releases?.start();
       if (!agent) logger.info('sync.disabled', { reason: 'sync.brokerUrl is null: grades stay in the outbox until a broker is set' });
+      else if (!releases) logger.info('releases.disabled', { reason: `no HQ release key (sync.releaseKeyFile, or ${IDENTITY_DIR}/${RELEASE_KEY_FILE}): model releases over MQTT are not taken` });
     },
     async stop() {
       guard.stop();
+      await releases?.stop();
       await agent?.stop();
     },
     notify() {

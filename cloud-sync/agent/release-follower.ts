@@ -45,13 +45,14 @@ export interface ReleaseFollowerDeps {
   releaseKey: KeyObject;
   /** Where downloaded releases are written: <data>/releases. */
   releasesDir: string;
-  /** The model in use. */
+  /** The model in use; null while none is loaded yet (or none could be). */
   current(): { name: string; version: string } | null;
   /** Loads, checks (golden set) and swaps in the release at `dir`; throws a coded error to refuse it. */
   install(dir: string): Promise<void>;
   logger: SyncLogger;
   downloadTimeoutMs?: number;
   downloadAttempts?: number;
+  modelWaitMs?: number;
 }
 
 class RefusedError extends Error {
@@ -128,6 +129,7 @@ export class ReleaseFollower {
       return;
     }
     try {
+      await this.untilModelKnown();
       this.check(announcement);
       const contents = await this.download(announcement);
       const dir = this.write(announcement, contents);
@@ -146,6 +148,16 @@ export class ReleaseFollower {
       this.decide({ release, state: 'refused', code, reason: (error as Error).message, at: new Date().toISOString() });
       logger.error('release.refused', { release, code, reason: (error as Error).message });
     }
+  }
+
+  /**
+   * At start the retained announcement can arrive before the model has loaded: wait for it, so
+   * the newer-only rule compares with the model in use. A device whose model never loads
+   * (after modelWaitMs) takes the release, newer or not: it has nothing better.
+   */
+  private async untilModelKnown(): Promise<void> {
+    const deadline = Date.now() + (this.deps.modelWaitMs ?? 60_000);
+    while (this.deps.current() === null && Date.now() < deadline && !this.stopping) await sleep(100);
   }
 
   private decide(outcome: ReleaseOutcome): void {

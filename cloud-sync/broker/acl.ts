@@ -8,6 +8,7 @@
  * test (test/sync/broker-acl.test.ts) checks what arrives, not only the replies. `topic` lines
  * before any `user` line would apply to anonymous clients only, so none are written.
  */
+import { RELEASES_ROOT } from '../protocol/releases.ts';
 import { PROTOCOL_ROOT, assertSegment, type DeviceAddress } from '../protocol/topics.ts';
 
 export function deviceUsername(address: DeviceAddress): string {
@@ -23,9 +24,11 @@ export function mosquittoAcl(hqUsers: readonly string[]): string {
   for (const user of hqUsers) {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(user)) throw new RangeError(`HQ username "${user}": use 1–64 of A-Z a-z 0-9 . _ -`);
     // Ingest reads every device's grades (through its $share/ subscription) and status, and acks each device.
-    lines.push(`user ${user}`, `topic read ${PROTOCOL_ROOT}/+/+/grades`, `topic read ${PROTOCOL_ROOT}/+/+/status`, `topic write ${PROTOCOL_ROOT}/+/+/ack`, '');
+    // It also publishes model releases (announcements and chunks, retained) to the fleet.
+    lines.push(`user ${user}`, `topic read ${PROTOCOL_ROOT}/+/+/grades`, `topic read ${PROTOCOL_ROOT}/+/+/status`, `topic write ${PROTOCOL_ROOT}/+/+/ack`, `topic readwrite ${RELEASES_ROOT}/#`, '');
   }
   // A device: publish its grades, publish (retained, and as its will) and read its status, read its acks.
-  lines.push(`pattern write ${PROTOCOL_ROOT}/%u/grades`, `pattern readwrite ${PROTOCOL_ROOT}/%u/status`, `pattern read ${PROTOCOL_ROOT}/%u/ack`, '');
+  // Every device reads the model releases, and none may publish one.
+  lines.push(`pattern write ${PROTOCOL_ROOT}/%u/grades`, `pattern readwrite ${PROTOCOL_ROOT}/%u/status`, `pattern read ${PROTOCOL_ROOT}/%u/ack`, `pattern read ${RELEASES_ROOT}/#`, '');
   return lines.join('\n');
 }

@@ -45,6 +45,11 @@ export const syncSectionSchema = z
      * this long, and an unenrolled device costs one window of traffic per interval.
      */
     refusedRetryMs: ms(100, 86_400_000, 300_000),
+    /**
+     * HQ's release public key (PEM file). null = <data>/identity/hq-release-key.pem if it exists;
+     * without a key the device takes no model releases over MQTT.
+     */
+    releaseKeyFile: z.string().min(1).nullable().default(null),
     /** How often free disk is checked against retention.minFreeDiskMb. */
     diskCheckIntervalMs: ms(1000, 3_600_000, 60_000),
   })

@@ -44,7 +44,13 @@ export type SyncAgentFactory = (context: SyncContext) => SyncAgentHandle | Promi
 /** The default: cloud-sync's agent plus its disk guard (offline when sync.brokerUrl is null). */
 export const cloudSyncAgentFactory: SyncAgentFactory = async (context) => {
   const { createDeviceSync } = await import('../../cloud-sync/agent/index.ts');
-  return createDeviceSync({ config: context.config, store: context.store, identity: context.identity, modelVersion: context.modelVersion });
+  return createDeviceSync({
+    config: context.config,
+    store: context.store,
+    identity: context.identity,
+    modelVersion: context.modelVersion,
+    models: { current: () => context.models.info() ?? null, install: async (dir) => void (await context.models.load(dir)) },
+  });
 };
 
 export interface AppOptions {
@@ -96,7 +102,10 @@ export class LoupeApp {
     await this.core.openLocal();
     // The model loads in its worker thread while the main thread brings up camera, API and sync.
     this.modelLoading = this.core.loadModel().then(
-      (model) => this.log('model.loaded', { ...model, sinceProcessStartMs: Math.round(performance.now()) }),
+      (model) => {
+        for (const skipped of this.core.skippedReleases) this.log('model.release_skipped', skipped);
+        this.log('model.loaded', { ...model, sinceProcessStartMs: Math.round(performance.now()) });
+      },
       (error: unknown) => {
         // A bad model must not take the kiosk and the history down with it: serve, and say so.
         this.modelError = `${(error as { code?: string }).code ?? 'MODEL_LOAD_FAILED'}: ${(error as Error).message}`;

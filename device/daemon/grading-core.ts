@@ -5,9 +5,10 @@
 import { statSync } from 'node:fs';
 import { CalibrationStore } from '../calibration/store.ts';
 import type { LoupeConfig } from '../config/schema.ts';
+import { ModelError } from '../inference/errors.ts';
 import { ModelHost, type ModelInfo } from '../inference/model-host.ts';
 import type { Runtime } from '../inference/onnx-session.ts';
-import { bundledReleaseDir } from '../inference/release.ts';
+import { downloadedReleasesDir, releaseDirsNewestFirst, RELEASES_ROOT } from '../inference/release.ts';
 import { GradeStore } from '../store/grade-store.ts';
 import { loadOrCreateIdentity, type DeviceIdentity } from '../../provisioning/identity.ts';
 import { gradeFrame, type FrameInput, type GradeOutcome, type PipelineDeps } from './grade-pipeline.ts';
@@ -46,9 +47,27 @@ export class GradingCore {
     }
   }
 
-  /** The configured release, or the newest bundled one. */
-  loadModel(): Promise<ModelInfo> {
-    return this.models.load(this.config.model.releaseDir ?? bundledReleaseDir());
+  /** Releases passed over at the last start because they would not load (the next one was tried). */
+  readonly skippedReleases: Array<{ dir: string; code: string; message: string }> = [];
+
+  /**
+   * The configured release; else the newest that loads (and passes its golden set) of those
+   * received over MQTT (<data>/releases) and those bundled with the software.
+   */
+  async loadModel(): Promise<ModelInfo> {
+    if (this.config.model.releaseDir) return this.models.load(this.config.model.releaseDir);
+    const candidates = releaseDirsNewestFirst([downloadedReleasesDir(this.config.dataDir), RELEASES_ROOT]);
+    let firstError: unknown;
+    for (const dir of candidates) {
+      try {
+        return await this.models.load(dir);
+      } catch (error) {
+        firstError ??= error;
+        const e = error as { code?: string; message?: string };
+        this.skippedReleases.push({ dir, code: e.code ?? 'MODEL_LOAD_FAILED', message: e.message ?? String(error) });
+      }
+    }
+    throw firstError ?? new ModelError('RELEASE_NOT_FOUND', `no model release under ${downloadedReleasesDir(this.config.dataDir)} or ${RELEASES_ROOT}; train one (npm run train) or pass --model DIR`);
   }
 
   async start(): Promise<ModelInfo> {

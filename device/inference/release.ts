@@ -16,17 +16,28 @@ export interface ModelRelease {
   modelBytes: Buffer;
 }
 
+/** Where the device keeps releases it received over MQTT (cloud-sync/agent/release-follower.ts). */
+export function downloadedReleasesDir(dataDir: string): string {
+  return join(dataDir, 'releases');
+}
+
+/** Release folders (<name>-<semver> holding a manifest) under these roots, newest version first. */
+export function releaseDirsNewestFirst(roots: readonly string[]): string[] {
+  return roots
+    .flatMap((root) => (existsSync(root) ? readdirSync(root) : []).map((folder) => ({ dir: join(root, folder), version: /-(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/.exec(folder)?.[1] })))
+    .filter((c): c is { dir: string; version: string } => c.version !== undefined && SEMVER_PATTERN.test(c.version))
+    .filter((c) => existsSync(join(c.dir, MANIFEST_FILE)))
+    .sort((a, b) => compareSemver(b.version, a.version))
+    .map((c) => c.dir);
+}
+
 /** The newest release folder (<name>-<semver>) holding a manifest, by semver. */
 export function bundledReleaseDir(root = RELEASES_ROOT): string {
-  const candidates = (existsSync(root) ? readdirSync(root) : [])
-    .map((folder) => ({ folder, version: /-(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/.exec(folder)?.[1] }))
-    .filter((c): c is { folder: string; version: string } => c.version !== undefined && SEMVER_PATTERN.test(c.version))
-    .filter((c) => existsSync(join(root, c.folder, MANIFEST_FILE)))
-    .sort((a, b) => compareSemver(b.version, a.version));
-  if (candidates.length === 0) {
+  const [newest] = releaseDirsNewestFirst([root]);
+  if (!newest) {
     throw new ModelError('RELEASE_NOT_FOUND', `no model release (<name>-<version>/manifest.json) under ${root}; train one (npm run train) or pass --model DIR`);
   }
-  return join(root, candidates[0].folder);
+  return newest;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

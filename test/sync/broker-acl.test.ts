@@ -17,7 +17,7 @@ import { SyncAgent } from '../../cloud-sync/agent/agent.ts';
 import { encodeBatch } from '../../cloud-sync/agent/batch-builder.ts';
 import { IngestWorker } from '../../cloud-sync/hq/ingest-worker.ts';
 import { createMemoryLogger } from '../../cloud-sync/log.ts';
-import { deviceTopic, publishProperties } from '../../cloud-sync/protocol/index.ts';
+import { announceTopic, deviceTopic, publishProperties, releaseTopicFilters } from '../../cloud-sync/protocol/index.ts';
 import { MosquittoBroker } from '../helpers/mosquitto.ts';
 import { gradeInto, openDeviceStore, removeDeviceStore } from './helpers/device-store.ts';
 import { makeRecord, testSigningKey, TrustingSqliteHqStore } from './helpers/records.ts';
@@ -123,6 +123,26 @@ describe('broker ACL, on a real Mosquitto with log-ins', () => {
       await hq.stop();
       await hqStore.close();
       removeDeviceStore(device);
+    }
+  });
+
+  it('lets HQ publish a model release that every device reads, and no device publish one', async () => {
+    const hq = await client('hq', PASSWORDS.hq);
+    const device = await client(deviceUsername(deviceA), PASSWORDS[deviceUsername(deviceA)]);
+    const other = await client(deviceUsername(otherStore), PASSWORDS[deviceUsername(otherStore)]);
+    try {
+      const deviceGot = await listen(device, [releaseTopicFilters.announcements]);
+      const otherGot = await listen(other, [releaseTopicFilters.announcements]);
+      await hq.publishAsync(announceTopic('acl-test'), '{"from":"hq"}', { qos: 1 });
+      await expect(device.publishAsync(announceTopic('acl-test'), '{"from":"a device"}', { qos: 1, retain: true })).rejects.toThrow(/Not authorized/);
+      await waitFor(() => deviceGot.length > 0 && otherGot.length > 0, 'the announcement at both devices');
+      await sleep(500);
+      expect(deviceGot).toEqual([{ topic: announceTopic('acl-test'), payload: '{"from":"hq"}' }]);
+      expect(otherGot).toEqual([{ topic: announceTopic('acl-test'), payload: '{"from":"hq"}' }]);
+    } finally {
+      hq.end(true);
+      device.end(true);
+      other.end(true);
     }
   });
 

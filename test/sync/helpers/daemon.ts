@@ -135,7 +135,7 @@ export class DaemonProcess {
     throw new Error(`the daemon did not become healthy within ${timeoutMs} ms:\n${tail}`);
   }
 
-  async health(): Promise<{ sync: { state: string; backlog: number; refused: string | null } } & Record<string, unknown>> {
+  async health(): Promise<{ sync: { state: string; backlog: number; refused: string | null }; model: { name: string; version: string } } & Record<string, unknown>> {
     return (await httpJson('GET', `${this.url}/api/health`, 5000)).body as never;
   }
 

@@ -21,6 +21,8 @@ export interface ScenarioOptions {
   hqLogLevel?: 'debug' | 'info';
   /** Register the daemon's key at HQ before it starts (default true), as an enrolled device. */
   trust?: boolean;
+  /** Runs on the daemon's prepared data folder before its first start (e.g. to provision files). */
+  beforeDaemonStart?: (dataDir: string) => void | Promise<void>;
 }
 
 export class Scenario {
@@ -45,6 +47,7 @@ export class Scenario {
     for (let i = 0; i < workers; i++) await this.addWorker();
     this.daemon.prepare();
     if (this.options.trust !== false) await this.trustDevice();
+    await this.options.beforeDaemonStart?.(this.daemon.options.dataDir);
     await this.daemon.start();
   }
 

@@ -1,0 +1,68 @@
+/**
+ * `loupe hq release keygen --out DIR`: HQ's release signing key pair (the private half stays at
+ * HQ; the public half goes to every device as identity/hq-release-key.pem).
+ * `loupe hq release publish --release DIR --key FILE [--store S …] [--device D …] [--broker URL]`:
+ * announces a release folder to the fleet (or to those stores / devices) over MQTT.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { keyIdOf } from '../../../provisioning/identity.ts';
+import { SyncError } from '../../protocol/errors.ts';
+import { publishRelease, releaseKeyFromPem } from '../release-publisher.ts';
+import { parseHqArgs } from './args.ts';
+
+export const PRIVATE_RELEASE_KEY = 'hq-release-key.private.pem';
+export const PUBLIC_RELEASE_KEY = 'hq-release-key.pem';
+
+export async function keygen(argv: string[]): Promise<number> {
+  const { values } = parseHqArgs(argv, { out: { type: 'string' } });
+  const out = values.out as string | undefined;
+  if (!out) throw new SyncError('CONFIG_INVALID', '--out DIR is required: where to write the release key pair');
+  const privateFile = join(resolve(out), PRIVATE_RELEASE_KEY);
+  if (existsSync(privateFile)) throw new SyncError('CONFIG_INVALID', `${privateFile} exists: a release key is not replaced in place (devices trust the old one)`);
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  mkdirSync(resolve(out), { recursive: true, mode: 0o700 });
+  writeFileSync(privateFile, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
+  chmodSync(privateFile, 0o600);
+  writeFileSync(join(resolve(out), PUBLIC_RELEASE_KEY), publicKey.export({ type: 'spki', format: 'pem' }) as string, { mode: 0o644 });
+  process.stdout.write(
+    `release key ${keyIdOf(publicKey)}\n  private: ${privateFile} (keep it at HQ)\n  public:  ${join(resolve(out), PUBLIC_RELEASE_KEY)} (give every device a copy as <data>/identity/${PUBLIC_RELEASE_KEY})\n`,
+  );
+  return 0;
+}
+
+export async function publish(argv: string[]): Promise<number> {
+  const { config, values } = parseHqArgs(argv, {
+    release: { type: 'string' },
+    key: { type: 'string' },
+    store: { type: 'string', multiple: true },
+    device: { type: 'string', multiple: true },
+  });
+  const releaseDir = values.release as string | undefined;
+  const keyFile = values.key as string | undefined;
+  if (!releaseDir || !keyFile) throw new SyncError('CONFIG_INVALID', `--release DIR and --key FILE are required (the key from loupe hq release keygen: ${PRIVATE_RELEASE_KEY})`);
+  let pem: string;
+  try {
+    pem = readFileSync(keyFile, 'utf8');
+  } catch (error) {
+    throw new SyncError('CONFIG_INVALID', `cannot read ${keyFile}: ${(error as Error).message}`);
+  }
+  const { keyId, privateKey } = releaseKeyFromPem(pem);
+  const stores = (values.store as string[] | undefined) ?? null;
+  const devices = (values.device as string[] | undefined) ?? null;
+  const announcement = await publishRelease({
+    brokerUrl: config.brokerUrl,
+    username: config.username ?? undefined,
+    password: config.password ?? undefined,
+    releaseDir: resolve(releaseDir),
+    privateKey,
+    target: { stores, devices },
+    timeoutMs: config.operationTimeoutMs * 6,
+  });
+  const bytes = announcement.files.reduce((n, f) => n + f.bytes, 0);
+  process.stdout.write(
+    `announced ${announcement.name}@${announcement.version} (${announcement.files.length} files, ${bytes} bytes, signed by ${keyId}) to ${stores ? `stores ${stores.join(', ')}` : 'every store'}${devices ? `, devices ${devices.join(', ')}` : ''} on ${config.brokerUrl}\n`,
+  );
+  return 0;
+}
