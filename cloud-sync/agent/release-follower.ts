@@ -17,6 +17,10 @@ import type { SyncLogger } from '../log.ts';
 import {
   announcementSignatureMatches,
   chunkCount,
+  deviceTopic,
+  encodePayload,
+  publishPolicy,
+  publishProperties,
   isTargeted,
   parseChunkTopic,
   releaseAnnouncementV1Schema,
@@ -163,6 +167,26 @@ export class ReleaseFollower {
   private decide(outcome: ReleaseOutcome): void {
     this.decided.add(outcome.release);
     this.outcomes.push(outcome);
+    void this.report(outcome);
+  }
+
+  /** The outcome, retained on the device's release topic, for HQ's device list. */
+  private async report(outcome: ReleaseOutcome): Promise<void> {
+    const { identity, logger } = this.deps;
+    try {
+      const payload = encodePayload('release', {
+        schema: 'loupe.sync.release/v1',
+        ...identity,
+        release: outcome.release,
+        state: outcome.state,
+        ...(outcome.code && { code: outcome.code.slice(0, 64) }),
+        ...(outcome.reason && { reason: outcome.reason.slice(0, 1000) }),
+        at: outcome.at,
+      });
+      await this.connection?.publish(deviceTopic('release', identity), payload, { qos: 1, retain: publishPolicy.release.retain, properties: publishProperties('release') });
+    } catch (error) {
+      logger.warn('release.report_failed', { release: outcome.release, message: (error as Error).message });
+    }
   }
 
   private check(a: ReleaseAnnouncementV1): void {

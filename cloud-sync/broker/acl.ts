@@ -25,10 +25,11 @@ export function mosquittoAcl(hqUsers: readonly string[]): string {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(user)) throw new RangeError(`HQ username "${user}": use 1–64 of A-Z a-z 0-9 . _ -`);
     // Ingest reads every device's grades (through its $share/ subscription) and status, and acks each device.
     // It also publishes model releases (announcements and chunks, retained) to the fleet.
-    lines.push(`user ${user}`, `topic read ${PROTOCOL_ROOT}/+/+/grades`, `topic read ${PROTOCOL_ROOT}/+/+/status`, `topic write ${PROTOCOL_ROOT}/+/+/ack`, `topic readwrite ${RELEASES_ROOT}/#`, '');
+    lines.push(`user ${user}`, `topic read ${PROTOCOL_ROOT}/+/+/grades`, `topic read ${PROTOCOL_ROOT}/+/+/status`, `topic write ${PROTOCOL_ROOT}/+/+/ack`, `topic read ${PROTOCOL_ROOT}/+/+/release`, `topic readwrite ${RELEASES_ROOT}/#`, '');
   }
   // A device: publish its grades, publish (retained, and as its will) and read its status, read its acks.
-  // Every device reads the model releases, and none may publish one.
-  lines.push(`pattern write ${PROTOCOL_ROOT}/%u/grades`, `pattern readwrite ${PROTOCOL_ROOT}/%u/status`, `pattern read ${PROTOCOL_ROOT}/%u/ack`, `pattern read ${RELEASES_ROOT}/#`, '');
+  // A device also reports its last release outcome (retained) on its own release topic; every
+  // device reads the model releases, and none may publish one.
+  lines.push(`pattern write ${PROTOCOL_ROOT}/%u/grades`, `pattern readwrite ${PROTOCOL_ROOT}/%u/status`, `pattern read ${PROTOCOL_ROOT}/%u/ack`, `pattern readwrite ${PROTOCOL_ROOT}/%u/release`, `pattern read ${RELEASES_ROOT}/#`, '');
   return lines.join('\n');
 }

@@ -88,7 +88,7 @@ export class IngestWorker {
       connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
       operationTimeoutMs: o.operationTimeoutMs ?? 5_000,
       backoff: o.backoff ?? { baseMs: 500, maxMs: 30_000, minMs: 100 },
-      subscriptions: [topicFilters.hqGrades, topicFilters.hqStatus],
+      subscriptions: [topicFilters.hqGrades, topicFilters.hqStatus, topicFilters.hqReleases],
       username: o.username,
       password: o.password,
       logger: o.logger,
@@ -116,6 +116,7 @@ export class IngestWorker {
       const kind = parseTopic(topic)?.kind;
       if (kind === 'grades') return await this.handleBatch(topic, payload, packet);
       if (kind === 'status') return await this.handleStatus(topic, payload);
+      if (kind === 'release') return await this.handleRelease(topic, payload);
       return this.drop(topic, payload, new SyncError('TOPIC_UNKNOWN', 'HQ does not take messages on this topic'));
     } catch (error) {
       this.options.logger.error('hq.handle_failed', { topic, message: (error as Error).message });
@@ -141,6 +142,20 @@ export class IngestWorker {
     } catch (error) {
       this.counters.storeFailures++;
       this.options.logger.error('hq.status_store_failed', { topic, message: (error as Error).message });
+      return MqttReasonCode.UnspecifiedError;
+    }
+  }
+
+  private async handleRelease(topic: string, payload: Buffer): Promise<number> {
+    if (payload.length === 0) return MqttReasonCode.Success;
+    const decoded = decodeMessage('release', topic, payload);
+    if (!decoded.ok) return this.drop(topic, payload, decoded.error);
+    try {
+      await this.options.store.recordRelease(decoded.value);
+      return MqttReasonCode.Success;
+    } catch (error) {
+      this.counters.storeFailures++;
+      this.options.logger.error('hq.release_store_failed', { topic, message: (error as Error).message });
       return MqttReasonCode.UnspecifiedError;
     }
   }

@@ -19,6 +19,7 @@ export const publishPolicy: Record<TopicKind, PublishPolicy> = {
   ack: { qos: 1, retain: false, messageExpiryS: 7 * 24 * 3600 },
   // Retained: whoever subscribes later learns the last state. The will is retained too.
   status: { qos: 1, retain: true },
+  release: { qos: 1, retain: true },
 };
 
 export interface MqttPublishProperties {

@@ -12,6 +12,7 @@ export const MAX_PAYLOAD_BYTES = {
   grades: 16 * 1024 * 1024,
   ack: 4 * 1024 * 1024,
   status: 16 * 1024,
+  release: 16 * 1024,
 } as const;
 
 const segment = z.string().refine(isValidSegment, 'expected a topic-safe id (1–64 of A-Z a-z 0-9 . _ -)');
@@ -85,10 +86,27 @@ export const deviceStatusV1Schema = z
   .strict();
 export type DeviceStatusV1 = z.infer<typeof deviceStatusV1Schema>;
 
+/** Device → HQ, retained: the last model release the device took or refused over MQTT, and why. */
+export const deviceReleaseV1Schema = z
+  .object({
+    schema: z.literal('loupe.sync.release/v1'),
+    deviceId: segment,
+    storeId: segment,
+    /** name@version */
+    release: z.string().min(3).max(200),
+    state: z.enum(['installed', 'refused']),
+    code: z.string().min(1).max(64).optional(),
+    reason: z.string().max(1000).optional(),
+    at: isoTime,
+  })
+  .strict();
+export type DeviceReleaseV1 = z.infer<typeof deviceReleaseV1Schema>;
+
 export interface PayloadByKind {
   grades: GradesBatchV1;
   ack: AckV1;
   status: DeviceStatusV1;
+  release: DeviceReleaseV1;
 }
 
 /** The one typed topic → payload map both ends decode with. */
@@ -96,4 +114,5 @@ export const payloadSchemas: { [K in TopicKind]: z.ZodType<PayloadByKind[K]> } =
   grades: gradesBatchV1Schema,
   ack: ackV1Schema,
   status: deviceStatusV1Schema,
+  release: deviceReleaseV1Schema,
 };

@@ -5,12 +5,13 @@
  *   loupe/v1/<store>/<device>/grades   device → HQ   GradesBatchV1 (QoS 1, response topic = ack)
  *   loupe/v1/<store>/<device>/ack      HQ → device   AckV1 (QoS 1, correlation data = batchId)
  *   loupe/v1/<store>/<device>/status   device → all  DeviceStatusV1 (QoS 1, retained, last will)
+ *   loupe/v1/<store>/<device>/release  device → HQ   DeviceReleaseV1 (QoS 1, retained): the last model release it took or refused
  */
 export const PROTOCOL_ROOT = 'loupe/v1';
 export const HQ_SHARE_GROUP = 'hq';
 
-export type TopicKind = 'grades' | 'ack' | 'status';
-export const TOPIC_KINDS: readonly TopicKind[] = ['grades', 'ack', 'status'];
+export type TopicKind = 'grades' | 'ack' | 'status' | 'release';
+export const TOPIC_KINDS: readonly TopicKind[] = ['grades', 'ack', 'status', 'release'];
 
 export interface DeviceAddress {
   storeId: string;
@@ -41,6 +42,8 @@ export const topicFilters = {
   hqGrades: `$share/${HQ_SHARE_GROUP}/${PROTOCOL_ROOT}/+/+/grades`,
   /** Not shared: retained status is only sent on non-shared subscriptions (MQTT 5 §4.8.2). */
   hqStatus: `${PROTOCOL_ROOT}/+/+/status`,
+  /** Not shared either, for the same reason: each device's last release outcome is retained. */
+  hqReleases: `${PROTOCOL_ROOT}/+/+/release`,
   deviceAck: (address: DeviceAddress) => deviceTopic('ack', address),
 } as const;
 

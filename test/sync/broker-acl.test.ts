@@ -151,6 +151,9 @@ describe('broker ACL, on a real Mosquitto with log-ins', () => {
     expect(acl).toContain('user hq-2\ntopic read loupe/v1/+/+/grades');
     expect(acl).toContain('pattern write loupe/v1/%u/grades');
     expect(acl).toContain('pattern read loupe/v1/%u/ack');
+    expect(acl).toContain('pattern readwrite loupe/v1/%u/release');
+    expect(acl).toContain('pattern read loupe/releases/v1/#');
+    expect(acl).not.toMatch(/pattern (write|readwrite) loupe\/releases/);
     expect(acl).not.toMatch(/pattern (read|readwrite) loupe\/v1\/%u\/grades/);
     expect(deviceUsername(deviceA)).toBe('store-a/dev-1');
     expect(() => deviceUsername({ storeId: 'a/b', deviceId: 'c' })).toThrow(/topic level/);

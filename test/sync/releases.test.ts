@@ -11,7 +11,9 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReleaseFollower } from '../../cloud-sync/agent/release-follower.ts';
 import { MosquittoBroker } from '../../cloud-sync/broker/mosquitto-process.ts';
+import { IngestWorker } from '../../cloud-sync/hq/ingest-worker.ts';
 import { publishRelease } from '../../cloud-sync/hq/release-publisher.ts';
+import { SqliteHqStore } from '../../cloud-sync/hq/store/sqlite-store.ts';
 import { createMemoryLogger } from '../../cloud-sync/log.ts';
 import { announceTopic, chunkTopic } from '../../cloud-sync/protocol/index.ts';
 import { ModelHost } from '../../device/inference/model-host.ts';
@@ -55,14 +57,28 @@ async function setup(runs = OLD) {
     await broker.remove();
     rmSync(releasesDir, { recursive: true, force: true });
   });
+  /** HQ's ingest worker, to see the outcomes the device reports. */
+  const hqOutcomes = async () => {
+    const store = new SqliteHqStore(join(releasesDir, '..', `hq-${process.pid}-${Math.random().toString(36).slice(2)}.db`));
+    await store.open();
+    const worker = new IngestWorker({ brokerUrl: broker.url, store, logger: createMemoryLogger(), backoff: { baseMs: 50, maxMs: 500 } });
+    worker.start();
+    cleanups.push(async () => {
+      await worker.stop();
+      await store.close();
+      rmSync(store.file, { force: true });
+    });
+    return async () => (await store.listDevices()).find((d) => d.deviceId === address.deviceId)?.release ?? null;
+  };
   const publish = (dir: string, privateKey: KeyObject = hqKey.privateKey, target?: { stores: string[] | null; devices: string[] | null }) =>
     publishRelease({ brokerUrl: broker.url, releaseDir: dir, privateKey, target, chunkBytes: 64 * 1024 });
-  return { broker, host, follower, logger, releasesDir, publish };
+  return { broker, host, follower, logger, releasesDir, publish, hqOutcomes };
 }
 
 describe('model releases over MQTT', () => {
   it('rolls a signed, newer release out to a device: downloaded in chunks, checked, golden set passed, swapped in', async () => {
-    const { host, follower, releasesDir, publish } = await setup();
+    const { host, follower, releasesDir, publish, hqOutcomes } = await setup();
+    const atHq = await hqOutcomes();
     const announcement = await publish(NEW);
     expect(announcement.files.length).toBeGreaterThan(30); // the model, the manifest and the golden crops
     follower.start(); // after the publish: the retained announcement and chunks reach a late device too
@@ -70,6 +86,8 @@ describe('model releases over MQTT', () => {
     expect(follower.outcomes).toEqual([{ release: 'loupe-rb@1.1.1', state: 'installed', at: expect.any(String) }]);
     expect(host.info()).toMatchObject({ name: 'loupe-rb', version: '1.1.1', releaseDir: join(releasesDir, 'loupe-rb-1.1.1') });
     expect(readFileSync(join(releasesDir, 'loupe-rb-1.1.1', 'model.int8.onnx')).equals(readFileSync(join(NEW, 'model.int8.onnx')))).toBe(true);
+    // The device reports the outcome; HQ's device list shows it.
+    expect(await waitFor(atHq, 'the outcome at HQ')).toMatchObject({ release: 'loupe-rb@1.1.1', state: 'installed', code: null });
   });
 
   it('refuses an announcement not signed by HQ, and an older or equal version (no rollback by announcement); the model in use stays', async () => {
@@ -90,7 +108,8 @@ describe('model releases over MQTT', () => {
   });
 
   it('refuses a release whose chunk was altered on the broker (sha256), and one whose golden set fails here', async () => {
-    const { broker, host, follower, publish, releasesDir } = await setup();
+    const { broker, host, follower, publish, releasesDir, hqOutcomes } = await setup();
+    const atHq = await hqOutcomes();
     const announcement = await publish(NEW);
     const model = announcement.files.findIndex((f) => f.path === 'model.int8.onnx');
     const tamper = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
@@ -99,6 +118,7 @@ describe('model releases over MQTT', () => {
     follower.start();
     await waitFor(() => follower.outcomes.length === 1, 'the altered release refused');
     expect(follower.outcomes[0]).toMatchObject({ state: 'refused', code: 'RELEASE_FILE_CORRUPT', reason: expect.stringContaining('model.int8.onnx') });
+    await waitFor(async () => (await atHq())?.code === 'RELEASE_FILE_CORRUPT', 'the refusal at HQ');
     expect(host.info()?.version).toBe('1.1.0');
 
     const wrongGolden: TempRelease = copyRelease(NEW, (m) => {
@@ -109,6 +129,7 @@ describe('model releases over MQTT', () => {
     await publish(wrongGolden.dir);
     await waitFor(() => follower.outcomes.length === 2, 'the release that fails its golden set refused', 30_000);
     expect(follower.outcomes[1]).toMatchObject({ release: 'loupe-rb@1.1.2', state: 'refused', code: 'MODEL_GOLDEN_MISMATCH' });
+    expect(await waitFor(async () => ((await atHq())?.release === 'loupe-rb@1.1.2' ? atHq() : null), 'the second refusal at HQ')).toMatchObject({ state: 'refused', code: 'MODEL_GOLDEN_MISMATCH', reason: expect.stringContaining('golden') });
     expect(host.info()?.version).toBe('1.1.0');
     expect(() => readFileSync(join(releasesDir, 'loupe-rb-1.1.2', 'manifest.json'))).toThrow(); // removed, not left to load at the next start
   });

@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     process.stdout.write(
       formatTable(
-        ['STORE', 'DEVICE', 'STATE', 'BACKLOG', 'OLDEST UNSENT', 'MODEL', 'GRADES', 'KEYS', 'LAST BATCH', 'STATUS AT', 'NOTE'],
+        ['STORE', 'DEVICE', 'STATE', 'BACKLOG', 'OLDEST UNSENT', 'MODEL', 'GRADES', 'KEYS', 'RELEASE', 'LAST BATCH', 'STATUS AT', 'NOTE'],
         devices.map((d) => [
           d.storeId,
           d.deviceId,
@@ -35,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
           d.modelVersion ?? '-',
           String(d.gradesCount),
           d.trustedKeys === 0 ? 'none' : String(d.trustedKeys),
+          d.release ? `${d.release.release} ${d.release.state}${d.release.code ? ` (${d.release.code})` : ''}` : '-',
           d.lastBatchAt ?? '-',
           d.statusAt ?? '-',
           d.statusReason ?? '-',

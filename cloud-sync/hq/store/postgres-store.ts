@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { SyncError } from '../../protocol/errors.ts';
-import type { DeviceStatusV1, RejectedRecord } from '../../protocol/index.ts';
+import type { DeviceReleaseV1, DeviceStatusV1, RejectedRecord } from '../../protocol/index.ts';
 import { loadMigrations } from './migrations.ts';
 import { recordColumns } from './record-digest.ts';
 import { clampLimit, type AddKeyOutcome, type BatchToCommit, type CommitResult, type DeviceKey, type DeviceKeyInput, type DeviceSummary, type GradeQuery, type HqGradeRow, type HqStore } from './types.ts';
@@ -184,6 +184,15 @@ export class PostgresHqStore implements HqStore {
     );
   }
 
+  async recordRelease(report: DeviceReleaseV1): Promise<void> {
+    await this.db().query(
+      `INSERT INTO devices (store_id, device_id, release, release_state, release_code, release_reason, release_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (store_id, device_id) DO UPDATE SET release = excluded.release, release_state = excluded.release_state,
+         release_code = excluded.release_code, release_reason = excluded.release_reason, release_at = excluded.release_at`,
+      [report.storeId, report.deviceId, report.release, report.state, report.code ?? null, report.reason ?? null, report.at],
+    );
+  }
+
   async listDevices(): Promise<DeviceSummary[]> {
     const { rows } = await this.db().query('SELECT * FROM devices ORDER BY store_id, device_id');
     return rows.map((r) => ({
@@ -198,6 +207,7 @@ export class PostgresHqStore implements HqStore {
       lastBatchAt: iso(r.last_batch_at),
       lastSeq: r.last_seq == null ? null : Number(r.last_seq),
       gradesCount: Number(r.grades_count),
+      release: r.release ? { release: r.release, state: r.release_state, code: r.release_code ?? null, reason: r.release_reason ?? null, at: iso(r.release_at)! } : null,
     }));
   }
 

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SyncError } from '../../protocol/errors.ts';
-import type { DeviceStatusV1, RejectedRecord } from '../../protocol/index.ts';
+import type { DeviceReleaseV1, DeviceStatusV1, RejectedRecord } from '../../protocol/index.ts';
 import { loadMigrations } from './migrations.ts';
 import { recordColumns } from './record-digest.ts';
 import { clampLimit, type AddKeyOutcome, type BatchToCommit, type CommitResult, type DeviceKey, type DeviceKeyInput, type DeviceSummary, type GradeQuery, type HqGradeRow, type HqStore } from './types.ts';
@@ -148,6 +148,16 @@ export class SqliteHqStore implements HqStore {
       });
   }
 
+  async recordRelease(report: DeviceReleaseV1): Promise<void> {
+    this.connection()
+      .prepare(
+        `INSERT INTO devices (store_id, device_id, release, release_state, release_code, release_reason, release_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (store_id, device_id) DO UPDATE SET release = excluded.release, release_state = excluded.release_state,
+           release_code = excluded.release_code, release_reason = excluded.release_reason, release_at = excluded.release_at`,
+      )
+      .run(report.storeId, report.deviceId, report.release, report.state, report.code ?? null, report.reason ?? null, new Date(report.at).toISOString());
+  }
+
   async listDevices(): Promise<DeviceSummary[]> {
     const rows = this.connection().prepare('SELECT * FROM devices ORDER BY store_id, device_id').all() as Array<Record<string, unknown>>;
     return rows.map((r) => ({
@@ -162,6 +172,9 @@ export class SqliteHqStore implements HqStore {
       lastBatchAt: (r.last_batch_at as string | null) ?? null,
       lastSeq: (r.last_seq as number | null) ?? null,
       gradesCount: r.grades_count as number,
+      release: r.release
+        ? { release: r.release as string, state: r.release_state as 'installed' | 'refused', code: (r.release_code as string | null) ?? null, reason: (r.release_reason as string | null) ?? null, at: r.release_at as string }
+        : null,
     }));
   }
 

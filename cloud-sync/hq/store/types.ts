@@ -1,6 +1,6 @@
 /** The HQ store: one interface, a SQLite and a PostgreSQL implementation, one shared test suite. */
 import type { GradeRecordV1 } from '../../../device/grading/record.ts';
-import type { AcceptedRecord, DeviceStatusV1, RejectedRecord } from '../../protocol/index.ts';
+import type { AcceptedRecord, DeviceReleaseV1, DeviceStatusV1, RejectedRecord } from '../../protocol/index.ts';
 
 export interface BatchToCommit {
   batchId: string;
@@ -31,6 +31,8 @@ export interface DeviceSummary {
   lastBatchAt: string | null;
   lastSeq: number | null;
   gradesCount: number;
+  /** The last model release the device took or refused over MQTT. */
+  release: { release: string; state: 'installed' | 'refused'; code: string | null; reason: string | null; at: string } | null;
 }
 
 export interface HqGradeRow {
@@ -88,6 +90,8 @@ export interface HqStore {
    * than the statuses sent since), so arrival order, not `at`, is the truth.
    */
   recordStatus(status: DeviceStatusV1): Promise<void>;
+  /** Records a device's last release outcome; the latest to arrive wins. */
+  recordRelease(report: DeviceReleaseV1): Promise<void>;
   listDevices(): Promise<DeviceSummary[]>;
   listGrades(query?: GradeQuery): Promise<HqGradeRow[]>;
   countGrades(query?: { storeId?: string; deviceId?: string }): Promise<number>;

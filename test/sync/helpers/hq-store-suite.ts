@@ -133,6 +133,19 @@ export function describeHqStore(name: string, harness: StoreHarness): void {
       expect(await store.listDeviceKeys()).toHaveLength(2);
     });
 
+    it("records each device's last release outcome, the latest arrival wins, and it survives a reopen", async () => {
+      const report = (state: 'installed' | 'refused', release: string, at: string, code?: string) => ({
+        schema: 'loupe.sync.release/v1' as const, ...dev, release, state, at, ...(code && { code, reason: `because ${code}` }),
+      });
+      await store.recordRelease(report('installed', 'loupe-rb@1.2.0', '2026-03-01T10:00:00.000Z'));
+      expect((await store.listDevices())[0].release).toEqual({ release: 'loupe-rb@1.2.0', state: 'installed', code: null, reason: null, at: '2026-03-01T10:00:00.000Z' });
+      await store.recordRelease(report('refused', 'loupe-rb@1.3.0', '2026-03-02T10:00:00.000Z', 'RELEASE_FILE_CORRUPT'));
+      await store.close();
+      await store.open();
+      expect((await store.listDevices())[0].release).toEqual({ release: 'loupe-rb@1.3.0', state: 'refused', code: 'RELEASE_FILE_CORRUPT', reason: 'because RELEASE_FILE_CORRUPT', at: '2026-03-02T10:00:00.000Z' });
+      expect((await store.listDevices())[0].gradesCount).toBe(0);
+    });
+
     it('commits a 2,000-record batch in one go', async () => {
       const result = await store.commitBatch({ batchId: 'big', ...dev, records: batchOf(2000), receivedAt: new Date().toISOString() });
       expect(result.inserted).toBe(2000);
