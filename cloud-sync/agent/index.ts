@@ -12,7 +12,6 @@ import { ReleaseFollower } from './release-follower.ts';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { downloadedReleasesDir } from '../../device/inference/release.ts';
 import { IDENTITY_DIR, RELEASE_KEY_FILE } from '../../provisioning/identity.ts';
 import { SyncError } from '../protocol/errors.ts';
 import { DiskGuard } from './disk-guard.ts';
@@ -75,7 +74,7 @@ export function createDeviceSync(deps: DeviceSyncDeps): DeviceSync {
           settings: { ...config.sync, brokerUrl },
           identity: deps.identity,
           releaseKey,
-          releasesDir: downloadedReleasesDir(config.dataDir),
+          dataDir: config.dataDir,
           current: deps.models.current,
           install: deps.models.install,
           logger,

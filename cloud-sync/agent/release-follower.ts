@@ -9,8 +9,10 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import mqtt from 'mqtt';
+import { downloadedReleasesDir, releaseDirsNewestFirst, RELEASES_ROOT as BUNDLED_RELEASES } from '../../device/inference/release.ts';
+import { readReleasePin, writeReleasePin } from '../../device/inference/release-pin.ts';
 import { compareSemver } from '../../device/inference/semver.ts';
 import { keyIdOf } from '../../provisioning/identity.ts';
 import type { SyncLogger } from '../log.ts';
@@ -24,6 +26,7 @@ import {
   isTargeted,
   parseChunkTopic,
   releaseAnnouncementV1Schema,
+  releasePinV1Schema,
   releaseTopicFilters,
   type DeviceAddress,
   type ReleaseAnnouncementV1,
@@ -47,8 +50,10 @@ export interface ReleaseFollowerDeps {
   identity: DeviceAddress;
   /** HQ's release public key, from provisioning. */
   releaseKey: KeyObject;
-  /** Where downloaded releases are written: <data>/releases. */
-  releasesDir: string;
+  /** The device's data folder: releases go to <data>/releases, HQ's pin to <data>/releases/pin.json. */
+  dataDir: string;
+  /** Where the bundled releases are (for a pin to one of them); default models/release. */
+  bundledRoot?: string;
   /** The model in use; null while none is loaded yet (or none could be). */
   current(): { name: string; version: string } | null;
   /** Loads, checks (golden set) and swaps in the release at `dir`; throws a coded error to refuse it. */
@@ -90,13 +95,15 @@ export class ReleaseFollower {
       connectTimeoutMs: settings.connectTimeoutMs,
       operationTimeoutMs: settings.operationTimeoutMs,
       backoff: { baseMs: settings.backoff.baseMs, maxMs: settings.backoff.maxMs, minMs: Math.min(100, settings.backoff.baseMs) },
-      subscriptions: [releaseTopicFilters.announcements],
+      subscriptions: [releaseTopicFilters.announcements, releaseTopicFilters.pins],
       username: settings.username ?? undefined,
       password: settings.password ?? undefined,
       logger,
       onMessage: (topic, payload) => {
-        if (!topic.endsWith('/announce') || payload.length === 0) return;
-        this.queue = this.queue.then(() => this.handle(topic, payload)).catch((error) => logger.error('release.failed', { topic, message: (error as Error).message }));
+        if (payload.length === 0) return;
+        const handler = topic.endsWith('/announce') ? this.handle : topic.endsWith('/pin') ? this.handlePin : undefined;
+        if (!handler) return;
+        this.queue = this.queue.then(() => handler.call(this, topic, payload)).catch((error) => logger.error('release.failed', { topic, message: (error as Error).message }));
       },
     });
     this.connection.start();
@@ -155,6 +162,56 @@ export class ReleaseFollower {
   }
 
   /**
+   * HQ's rollback: run the pinned version, which the device must already hold (received before,
+   * or bundled), through the same load and golden check. A pin no newer than the last one taken
+   * is ignored, so an old pin cannot be replayed.
+   */
+  private async handlePin(topic: string, payload: Buffer): Promise<void> {
+    const { logger, dataDir } = this.deps;
+    let pin;
+    try {
+      const parsed = releasePinV1Schema.safeParse(JSON.parse(payload.toString('utf8')));
+      if (!parsed.success) throw new Error(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+      pin = parsed.data;
+    } catch (error) {
+      logger.warn('release.pin_dropped', { topic, code: 'RELEASE_INVALID', reason: (error as Error).message });
+      return;
+    }
+    const release = `${pin.name}@${pin.version}`;
+    const seen = `pin:${release}@${pin.issuedAt}`;
+    if (this.decided.has(seen) || !isTargeted(pin, this.deps.identity)) return;
+    this.decided.add(seen);
+    const stored = readReleasePin(dataDir);
+    if (stored && stored.name === pin.name && Date.parse(pin.issuedAt) <= Date.parse(stored.issuedAt)) {
+      logger.info('release.pin_not_newer', { release, issuedAt: pin.issuedAt, taken: stored.issuedAt });
+      return;
+    }
+    try {
+      this.checkSignature(pin, 'pin');
+      await this.untilModelKnown();
+      const current = this.deps.current();
+      if (!(current && current.name === pin.name && current.version === pin.version)) {
+        const dir = releaseDirsNewestFirst([downloadedReleasesDir(dataDir), this.deps.bundledRoot ?? BUNDLED_RELEASES]).find((d) => basename(d) === `${pin.name}-${pin.version}`);
+        if (!dir) throw new RefusedError('RELEASE_NOT_AVAILABLE', `HQ pinned ${release}, which this device does not hold (neither received nor bundled)`);
+        try {
+          await this.deps.install(dir);
+        } catch (error) {
+          const e = error as { code?: string; message?: string };
+          throw new RefusedError(e.code ?? 'RELEASE_INSTALL_FAILED', e.message ?? String(error));
+        }
+      }
+      writeReleasePin(dataDir, { name: pin.name, version: pin.version, issuedAt: pin.issuedAt });
+      this.decide({ release, state: 'installed', reason: `pinned by HQ at ${pin.issuedAt}`, at: new Date().toISOString() });
+      logger.info('release.pinned', { release, issuedAt: pin.issuedAt });
+    } catch (error) {
+      if (this.stopping) return;
+      const code = error instanceof RefusedError ? error.code : 'RELEASE_INSTALL_FAILED';
+      this.decide({ release, state: 'refused', code, reason: (error as Error).message, at: new Date().toISOString() });
+      logger.error('release.pin_refused', { release, code, reason: (error as Error).message });
+    }
+  }
+
+  /**
    * At start the retained announcement can arrive before the model has loaded: wait for it, so
    * the newer-only rule compares with the model in use. A device whose model never loads
    * (after modelWaitMs) takes the release, newer or not: it has nothing better.
@@ -189,10 +246,18 @@ export class ReleaseFollower {
     }
   }
 
-  private check(a: ReleaseAnnouncementV1): void {
+  private checkSignature(message: { signature: ReleaseAnnouncementV1['signature'] }, what: string): void {
     const keyId = keyIdOf(this.deps.releaseKey);
-    if (a.signature.keyId !== keyId || !announcementSignatureMatches(a, this.deps.releaseKey)) {
-      throw new RefusedError('RELEASE_SIGNATURE_INVALID', `the announcement is not signed by HQ's release key ${keyId} (signed as ${a.signature.keyId})`);
+    if (message.signature.keyId !== keyId || !announcementSignatureMatches(message, this.deps.releaseKey)) {
+      throw new RefusedError('RELEASE_SIGNATURE_INVALID', `the ${what} is not signed by HQ's release key ${keyId} (signed as ${message.signature.keyId})`);
+    }
+  }
+
+  private check(a: ReleaseAnnouncementV1): void {
+    this.checkSignature(a, 'announcement');
+    const pin = readReleasePin(this.deps.dataDir);
+    if (pin && pin.name === a.name && Date.parse(a.publishedAt) <= Date.parse(pin.issuedAt)) {
+      throw new RefusedError('RELEASE_PINNED', `HQ pinned ${pin.name}@${pin.version} at ${pin.issuedAt}; an announcement published before that (${a.publishedAt}) is not taken`);
     }
     const current = this.deps.current();
     // No rollback by announcement: a device takes only a newer version of the model it runs.
@@ -263,8 +328,9 @@ export class ReleaseFollower {
   }
 
   private write(a: ReleaseAnnouncementV1, contents: Buffer[]): string {
-    const final = join(this.deps.releasesDir, `${a.name}-${a.version}`);
-    const staging = join(this.deps.releasesDir, `.staging-${a.name}-${a.version}`);
+    const releasesDir = downloadedReleasesDir(this.deps.dataDir);
+    const final = join(releasesDir, `${a.name}-${a.version}`);
+    const staging = join(releasesDir, `.staging-${a.name}-${a.version}`);
     rmSync(staging, { recursive: true, force: true });
     a.files.forEach((f, i) => {
       const file = join(staging, f.path);

@@ -11,7 +11,7 @@ import mqtt from 'mqtt';
 import { readManifest, readVerifiedFile, sha256Hex } from '../../device/inference/release.ts';
 import { keyIdOf } from '../../provisioning/identity.ts';
 import { SyncError } from '../protocol/errors.ts';
-import { announceTopic, chunkCount, chunkTopic, releaseAnnouncementV1Schema, signAnnouncement, type ReleaseAnnouncementV1 } from '../protocol/releases.ts';
+import { announceTopic, chunkCount, chunkTopic, pinTopic, releaseAnnouncementV1Schema, releasePinV1Schema, signAnnouncement, signReleaseMessage, type ReleaseAnnouncementV1, type ReleasePinV1 } from '../protocol/releases.ts';
 import { withTimeout } from '../transport/timeout.ts';
 
 export const DEFAULT_CHUNK_BYTES = 256 * 1024;
@@ -63,15 +63,46 @@ export function prepareRelease(options: Pick<PublishReleaseOptions, 'releaseDir'
   return { announcement, contents };
 }
 
-export async function publishRelease(options: PublishReleaseOptions): Promise<ReleaseAnnouncementV1> {
-  const { announcement, contents } = prepareRelease(options);
-  const timeoutMs = options.timeoutMs ?? 30_000;
+async function connected(options: { brokerUrl: string; username?: string; password?: string }, timeoutMs: number): Promise<mqtt.MqttClient> {
   const client = mqtt.connect(options.brokerUrl, { protocolVersion: 5, clean: true, reconnectPeriod: 0, connectTimeout: timeoutMs, username: options.username, password: options.password });
   try {
     await withTimeout(new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('error', reject);
     }), timeoutMs, `connect to ${options.brokerUrl}`);
+    return client;
+  } catch (error) {
+    client.end(true);
+    throw error;
+  }
+}
+
+/**
+ * HQ's rollback: pins the targeted devices to `version` of release `name` (one they hold,
+ * received or bundled) and makes them ignore announcements published before now.
+ */
+export async function publishPin(options: Omit<PublishReleaseOptions, 'releaseDir' | 'chunkBytes'> & { name: string; version: string }): Promise<ReleasePinV1> {
+  const pin = signReleaseMessage(
+    { schema: 'loupe.release-pin/v1' as const, name: options.name, version: options.version, issuedAt: (options.now ?? new Date()).toISOString(), target: options.target ?? { stores: null, devices: null } },
+    { keyId: keyIdOf(createPublicKey(options.privateKey)), privateKey: options.privateKey },
+  );
+  const checked = releasePinV1Schema.safeParse(pin);
+  if (!checked.success) throw new SyncError('PAYLOAD_INVALID', `the pin cannot be sent: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const client = await connected(options, timeoutMs);
+  try {
+    await withTimeout(client.publishAsync(pinTopic(options.name), Buffer.from(JSON.stringify(pin)), { qos: 1, retain: true }), timeoutMs, 'publish the pin');
+    return pin;
+  } finally {
+    await withTimeout(client.endAsync(), 5000, 'disconnect').catch(() => client.end(true));
+  }
+}
+
+export async function publishRelease(options: PublishReleaseOptions): Promise<ReleaseAnnouncementV1> {
+  const { announcement, contents } = prepareRelease(options);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const client = await connected(options, timeoutMs);
+  try {
     const { name, version, chunkBytes } = announcement;
     for (const [file, bytes] of contents.entries()) {
       for (let chunk = 0; chunk < chunkCount(bytes.length, chunkBytes); chunk++) {

@@ -3,6 +3,7 @@
  *
  *   loupe/releases/v1/<name>/announce                        retained  ReleaseAnnouncementV1 (signed)
  *   loupe/releases/v1/<name>/<version>/<file>/<chunk>        retained  raw bytes of one chunk
+ *   loupe/releases/v1/<name>/pin                             retained  ReleasePinV1 (signed): HQ's rollback
  *
  * The announcement lists every file of the release with its sha256 and size, and is signed
  * (ed25519 over its canonical JSON without `signature`) with HQ's release key, whose public half
@@ -50,6 +51,27 @@ export const releaseAnnouncementV1Schema = z
 export type ReleaseAnnouncementV1 = z.infer<typeof releaseAnnouncementV1Schema>;
 export type UnsignedAnnouncement = Omit<ReleaseAnnouncementV1, 'signature'>;
 
+/**
+ * HQ's rollback: run this version (one the device already holds) from now on, and take no
+ * announcement published before `issuedAt`. A device takes a pin only if it is newer than the
+ * last one it took, so an old pin cannot be replayed.
+ */
+export const releasePinV1Schema = z
+  .object({
+    schema: z.literal('loupe.release-pin/v1'),
+    name: segment,
+    version: z.string().regex(SEMVER_PATTERN, 'expected semver MAJOR.MINOR.PATCH'),
+    issuedAt: z.iso.datetime(),
+    target: releaseAnnouncementV1Schema.shape.target,
+    signature: releaseAnnouncementV1Schema.shape.signature,
+  })
+  .strict();
+export type ReleasePinV1 = z.infer<typeof releasePinV1Schema>;
+
+export function pinTopic(name: string): string {
+  return `${RELEASES_ROOT}/${name}/pin`;
+}
+
 export function announceTopic(name: string): string {
   return `${RELEASES_ROOT}/${name}/announce`;
 }
@@ -57,6 +79,7 @@ export function announceTopic(name: string): string {
 export const releaseTopicFilters = {
   /** What a device subscribes to: every release name's announcement. */
   announcements: `${RELEASES_ROOT}/+/announce`,
+  pins: `${RELEASES_ROOT}/+/pin`,
   /** Every chunk of one version. */
   chunksOf: (name: string, version: string) => `${RELEASES_ROOT}/${name}/${version}/#`,
 };
@@ -77,12 +100,20 @@ export function chunkCount(bytes: number, chunkBytes: number): number {
   return Math.max(1, Math.ceil(bytes / chunkBytes));
 }
 
-export function signAnnouncement(unsigned: UnsignedAnnouncement, key: { keyId: string; privateKey: KeyObject }): ReleaseAnnouncementV1 {
+type Signature = ReleaseAnnouncementV1['signature'];
+
+/** Signs a release message (announcement or pin) over its canonical JSON without `signature`. */
+export function signReleaseMessage<T extends object>(unsigned: T, key: { keyId: string; privateKey: KeyObject }): T & { signature: Signature } {
   const value = sign(null, Buffer.from(canonicalJson(unsigned)), key.privateKey).toString('base64');
   return { ...unsigned, signature: { alg: 'ed25519', keyId: key.keyId, value } };
 }
 
-export function announcementSignatureMatches(announcement: ReleaseAnnouncementV1, publicKey: KeyObject): boolean {
+export function signAnnouncement(unsigned: UnsignedAnnouncement, key: { keyId: string; privateKey: KeyObject }): ReleaseAnnouncementV1 {
+  return signReleaseMessage(unsigned, key);
+}
+
+/** For an announcement or a pin. */
+export function announcementSignatureMatches<T extends { signature: Signature }>(announcement: T, publicKey: KeyObject): boolean {
   const { signature, ...unsigned } = announcement;
   try {
     return verify(null, Buffer.from(canonicalJson(unsigned)), publicKey, Buffer.from(signature.value, 'base64'));

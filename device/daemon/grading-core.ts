@@ -3,6 +3,8 @@
  * and calibration. The daemon (app.ts) and `loupe grade` both start one of these.
  */
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { readReleasePin } from '../inference/release-pin.ts';
 import { CalibrationStore } from '../calibration/store.ts';
 import type { LoupeConfig } from '../config/schema.ts';
 import { ModelError } from '../inference/errors.ts';
@@ -51,12 +53,16 @@ export class GradingCore {
   readonly skippedReleases: Array<{ dir: string; code: string; message: string }> = [];
 
   /**
-   * The configured release; else the newest that loads (and passes its golden set) of those
-   * received over MQTT (<data>/releases) and those bundled with the software.
+   * The configured release; else the one HQ pinned, if it loads; else the newest that loads (and
+   * passes its golden set) of those received over MQTT (<data>/releases) and those bundled.
    */
   async loadModel(): Promise<ModelInfo> {
     if (this.config.model.releaseDir) return this.models.load(this.config.model.releaseDir);
-    const candidates = releaseDirsNewestFirst([downloadedReleasesDir(this.config.dataDir), RELEASES_ROOT]);
+    const all = releaseDirsNewestFirst([downloadedReleasesDir(this.config.dataDir), RELEASES_ROOT]);
+    // HQ's rollback pin, if any, goes first; the newest releases stay behind it as fallbacks.
+    const pin = readReleasePin(this.config.dataDir);
+    const pinned = pin ? all.filter((dir) => basename(dir) === `${pin.name}-${pin.version}`) : [];
+    const candidates = [...pinned, ...all.filter((dir) => !pinned.includes(dir))];
     let firstError: unknown;
     for (const dir of candidates) {
       try {

@@ -35,7 +35,7 @@ afterAll(async () => {
   next.remove();
 });
 
-it('HQ publishes a release; the daemon takes it, grades with it, and starts on it after a restart', async () => {
+it('HQ publishes a release; the daemon takes it, grades with it, starts on it after a restart, and HQ\'s pin rolls it back for good', async () => {
   await scenario.start();
   const { daemon } = scenario;
   await waitFor(async () => (await daemon.health()).model.version !== '-', 'the bundled model loaded');
@@ -56,4 +56,13 @@ it('HQ publishes a release; the daemon takes it, grades with it, and starts on i
   await waitFor(async () => (await daemon.health()).model.version === '9.9.9', 'the daemon starts on the received release', 60_000);
   // The retained announcement arrives again after the restart: the version is not newer, so it is refused quietly.
   await waitFor(() => daemon.events('release.refused').some((e) => (e as { code?: string }).code === 'RELEASE_NOT_NEWER'), 'the repeat announcement refused as not newer');
+
+  // HQ rolls the store back to the bundled release; the daemon keeps it across a restart, though 9.9.9 is newer and on its disk.
+  const rolledBack = await loupe(['hq', 'release', 'pin', '--data', join(scenario.root, 'hq'), '--broker', scenario.broker.url, '--name', 'loupe-rb', '--version', before, '--store', scenario.address.storeId, '--key', join(keys, 'hq-release-key.private.pem')]);
+  expect(rolledBack.stdout).toMatch(new RegExp(`^pinned loupe-rb@${before.replace(/\./g, '\\.')} at `));
+  await waitFor(async () => (await daemon.health()).model.version === before, 'rolled back', 60_000);
+  await daemon.stop();
+  await daemon.start();
+  await waitFor(async () => (await daemon.health()).model.version === before, 'starts on the pinned release', 60_000);
+  expect((await daemon.grade()).record?.modelVersion).toBe(`loupe-rb@${before}`);
 });

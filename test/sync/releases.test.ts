@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ReleaseFollower } from '../../cloud-sync/agent/release-follower.ts';
 import { MosquittoBroker } from '../../cloud-sync/broker/mosquitto-process.ts';
 import { IngestWorker } from '../../cloud-sync/hq/ingest-worker.ts';
-import { publishRelease } from '../../cloud-sync/hq/release-publisher.ts';
+import { publishPin, publishRelease } from '../../cloud-sync/hq/release-publisher.ts';
 import { SqliteHqStore } from '../../cloud-sync/hq/store/sqlite-store.ts';
 import { createMemoryLogger } from '../../cloud-sync/log.ts';
 import { announceTopic, chunkTopic } from '../../cloud-sync/protocol/index.ts';
@@ -39,13 +39,14 @@ async function setup(runs = OLD) {
   const hqKey = keyPair();
   const host = new ModelHost({ providers: ['cpu'], runTimeoutMs: 10_000 });
   await host.load(runs);
-  const releasesDir = mkdtempSync(join(tmpdir(), 'loupe-releases-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'loupe-releases-'));
+  const releasesDir = join(dataDir, 'releases');
   const logger = createMemoryLogger();
   const follower = new ReleaseFollower({
     settings: fastSyncSettings(broker.url),
     identity: address,
     releaseKey: hqKey.publicKey,
-    releasesDir,
+    dataDir,
     current: () => host.info() ?? null,
     install: async (dir) => void (await host.load(dir)),
     logger,
@@ -55,7 +56,7 @@ async function setup(runs = OLD) {
     await follower.stop();
     await host.stop();
     await broker.remove();
-    rmSync(releasesDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
   /** HQ's ingest worker, to see the outcomes the device reports. */
   const hqOutcomes = async () => {
@@ -72,7 +73,19 @@ async function setup(runs = OLD) {
   };
   const publish = (dir: string, privateKey: KeyObject = hqKey.privateKey, target?: { stores: string[] | null; devices: string[] | null }) =>
     publishRelease({ brokerUrl: broker.url, releaseDir: dir, privateKey, target, chunkBytes: 64 * 1024 });
-  return { broker, host, follower, logger, releasesDir, publish, hqOutcomes };
+  const pin = (version: string, privateKey: KeyObject = hqKey.privateKey, now?: Date) => publishPin({ brokerUrl: broker.url, name: 'loupe-rb', version, privateKey, now });
+  const newFollower = () =>
+    new ReleaseFollower({ ...followerDeps, logger });
+  const followerDeps = {
+    settings: fastSyncSettings(broker.url),
+    identity: address,
+    releaseKey: hqKey.publicKey,
+    dataDir,
+    current: () => host.info() ?? null,
+    install: async (dir: string) => void (await host.load(dir)),
+    downloadTimeoutMs: 10_000,
+  };
+  return { broker, host, follower, logger, releasesDir, dataDir, publish, pin, newFollower, hqOutcomes, hqKey };
 }
 
 describe('model releases over MQTT', () => {
@@ -145,5 +158,37 @@ describe('model releases over MQTT', () => {
     expect(logger.entries.find((e) => e.event === 'release.announcement_dropped')).toMatchObject({ code: 'RELEASE_INVALID' });
     expect(follower.outcomes).toEqual([]);
     expect(host.info()?.version).toBe('1.1.0');
+  });
+
+  it('HQ pins a device back to the release it ran before; a restart keeps the pin; older announcements and pins are not taken, a newer release is', async () => {
+    const { host, follower, publish, pin, newFollower, dataDir, hqKey } = await setup();
+    await publish(NEW);
+    follower.start();
+    await waitFor(() => host.info()?.version === '1.1.1', 'rolled out to 1.1.1', 30_000);
+    const pinned = await pin('1.1.0');
+    await waitFor(() => host.info()?.version === '1.1.0', 'rolled back to 1.1.0 (bundled)', 30_000);
+    expect(follower.outcomes.at(-1)).toMatchObject({ release: 'loupe-rb@1.1.0', state: 'installed', reason: `pinned by HQ at ${pinned.issuedAt}` });
+    expect(JSON.parse(readFileSync(join(dataDir, 'releases', 'pin.json'), 'utf8'))).toEqual({ name: 'loupe-rb', version: '1.1.0', issuedAt: pinned.issuedAt });
+
+    // A forged pin and a replayed older pin change nothing.
+    await pin('1.1.1', keyPair().privateKey, new Date(Date.now() + 60_000));
+    await waitFor(() => follower.outcomes.some((o) => o.code === 'RELEASE_SIGNATURE_INVALID'), 'the forged pin refused');
+    await pin('1.1.1', hqKey.privateKey, new Date(Date.parse(pinned.issuedAt) - 60_000));
+    await follower.settled();
+    expect(host.info()?.version).toBe('1.1.0');
+
+    // Restart the follower: the retained 1.1.1 announcement predates the pin and is refused.
+    await follower.stop();
+    const again = newFollower();
+    cleanups.push(() => again.stop());
+    again.start();
+    await waitFor(() => again.outcomes.some((o) => o.code === 'RELEASE_PINNED'), 'the old announcement refused as pinned');
+    expect(host.info()?.version).toBe('1.1.0');
+
+    // A release published after the pin is taken.
+    const later = copyRelease(NEW, (m) => (m.version = '1.1.2'));
+    cleanups.push(() => later.remove());
+    await publish(later.dir);
+    await waitFor(() => host.info()?.version === '1.1.2', 'a newer release after the pin', 30_000);
   });
 });

@@ -3,13 +3,15 @@
  * HQ; the public half goes to every device as identity/hq-release-key.pem).
  * `loupe hq release publish --release DIR --key FILE [--store S …] [--device D …] [--broker URL]`:
  * announces a release folder to the fleet (or to those stores / devices) over MQTT.
+ * `loupe hq release pin --name N --version V --key FILE [--store S …] [--device D …]`: the
+ * rollback: those devices run N@V (one they hold) and ignore announcements published before it.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { keyIdOf } from '../../../provisioning/identity.ts';
 import { SyncError } from '../../protocol/errors.ts';
-import { publishRelease, releaseKeyFromPem } from '../release-publisher.ts';
+import { publishPin, publishRelease, releaseKeyFromPem } from '../release-publisher.ts';
 import { parseHqArgs } from './args.ts';
 
 export const PRIVATE_RELEASE_KEY = 'hq-release-key.private.pem';
@@ -64,5 +66,40 @@ export async function publish(argv: string[]): Promise<number> {
   process.stdout.write(
     `announced ${announcement.name}@${announcement.version} (${announcement.files.length} files, ${bytes} bytes, signed by ${keyId}) to ${stores ? `stores ${stores.join(', ')}` : 'every store'}${devices ? `, devices ${devices.join(', ')}` : ''} on ${config.brokerUrl}\n`,
   );
+  return 0;
+}
+
+export async function pin(argv: string[]): Promise<number> {
+  const { config, values } = parseHqArgs(argv, {
+    name: { type: 'string' },
+    version: { type: 'string' },
+    key: { type: 'string' },
+    store: { type: 'string', multiple: true },
+    device: { type: 'string', multiple: true },
+  });
+  const name = values.name as string | undefined;
+  const version = values.version as string | undefined;
+  const keyFile = values.key as string | undefined;
+  if (!name || !version || !keyFile) throw new SyncError('CONFIG_INVALID', '--name N --version V --key FILE are required, e.g. --name loupe-rb --version 1.1.1');
+  let pem: string;
+  try {
+    pem = readFileSync(keyFile, 'utf8');
+  } catch (error) {
+    throw new SyncError('CONFIG_INVALID', `cannot read ${keyFile}: ${(error as Error).message}`);
+  }
+  const { keyId, privateKey } = releaseKeyFromPem(pem);
+  const stores = (values.store as string[] | undefined) ?? null;
+  const devices = (values.device as string[] | undefined) ?? null;
+  const sent = await publishPin({
+    brokerUrl: config.brokerUrl,
+    username: config.username ?? undefined,
+    password: config.password ?? undefined,
+    name,
+    version,
+    privateKey,
+    target: { stores, devices },
+    timeoutMs: config.operationTimeoutMs * 6,
+  });
+  process.stdout.write(`pinned ${sent.name}@${sent.version} at ${sent.issuedAt} (signed by ${keyId}) for ${stores ? `stores ${stores.join(', ')}` : 'every store'}${devices ? `, devices ${devices.join(', ')}` : ''}; loupe hq devices shows each device's outcome\n`);
   return 0;
 }
