@@ -22,6 +22,7 @@ export const MAX_RELEASE_FILES = 500;
 export const MAX_RELEASE_BYTES = 256 * 1024 * 1024;
 
 const segment = z.string().refine(isValidSegment, 'expected a topic-safe id (1–64 of A-Z a-z 0-9 . _ -)');
+const semverVersion = z.string().regex(SEMVER_PATTERN, 'expected semver MAJOR.MINOR.PATCH');
 /** A relative path inside the release folder: no `..`, no absolute path, no backslash. */
 const releasePath = z
   .string()
@@ -34,7 +35,7 @@ export const releaseAnnouncementV1Schema = z
   .object({
     schema: z.literal('loupe.release/v1'),
     name: segment,
-    version: z.string().regex(SEMVER_PATTERN, 'expected semver MAJOR.MINOR.PATCH'),
+    version: semverVersion,
     publishedAt: z.iso.datetime(),
     chunkBytes: z.number().int().min(1024).max(1024 * 1024),
     files: z
@@ -60,7 +61,7 @@ export const releasePinV1Schema = z
   .object({
     schema: z.literal('loupe.release-pin/v1'),
     name: segment,
-    version: z.string().regex(SEMVER_PATTERN, 'expected semver MAJOR.MINOR.PATCH'),
+    version: semverVersion,
     issuedAt: z.iso.datetime(),
     target: releaseAnnouncementV1Schema.shape.target,
     signature: releaseAnnouncementV1Schema.shape.signature,

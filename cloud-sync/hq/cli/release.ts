@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { keyIdOf } from '../../../provisioning/identity.ts';
 import { SyncError } from '../../protocol/errors.ts';
 import { publishPin, publishRelease, releaseKeyFromPem } from '../release-publisher.ts';
+import type { HqConfig } from '../config.ts';
 import { parseHqArgs } from './args.ts';
 
 export const PRIVATE_RELEASE_KEY = 'hq-release-key.private.pem';
@@ -34,72 +35,51 @@ export async function keygen(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function publish(argv: string[]): Promise<number> {
-  const { config, values } = parseHqArgs(argv, {
-    release: { type: 'string' },
-    key: { type: 'string' },
-    store: { type: 'string', multiple: true },
-    device: { type: 'string', multiple: true },
-  });
-  const releaseDir = values.release as string | undefined;
-  const keyFile = values.key as string | undefined;
-  if (!releaseDir || !keyFile) throw new SyncError('CONFIG_INVALID', `--release DIR and --key FILE are required (the key from loupe hq release keygen: ${PRIVATE_RELEASE_KEY})`);
+/** The signing key (--key), the target (--store, --device) and the broker settings both publishing commands share. */
+function signingContext(config: HqConfig, values: Record<string, unknown>) {
   let pem: string;
   try {
-    pem = readFileSync(keyFile, 'utf8');
+    pem = readFileSync(values.key as string, 'utf8');
   } catch (error) {
-    throw new SyncError('CONFIG_INVALID', `cannot read ${keyFile}: ${(error as Error).message}`);
+    throw new SyncError('CONFIG_INVALID', `cannot read ${values.key as string}: ${(error as Error).message}`);
   }
   const { keyId, privateKey } = releaseKeyFromPem(pem);
   const stores = (values.store as string[] | undefined) ?? null;
   const devices = (values.device as string[] | undefined) ?? null;
-  const announcement = await publishRelease({
-    brokerUrl: config.brokerUrl,
-    username: config.username ?? undefined,
-    password: config.password ?? undefined,
-    releaseDir: resolve(releaseDir),
-    privateKey,
-    target: { stores, devices },
-    timeoutMs: config.operationTimeoutMs * 6,
-  });
+  return {
+    keyId,
+    audience: `${stores ? `stores ${stores.join(', ')}` : 'every store'}${devices ? `, devices ${devices.join(', ')}` : ''}`,
+    options: {
+      brokerUrl: config.brokerUrl,
+      username: config.username ?? undefined,
+      password: config.password ?? undefined,
+      privateKey,
+      target: { stores, devices },
+      timeoutMs: config.operationTimeoutMs * 6,
+    },
+  };
+}
+
+const TARGET_FLAGS = { key: { type: 'string' }, store: { type: 'string', multiple: true }, device: { type: 'string', multiple: true } } as const;
+
+export async function publish(argv: string[]): Promise<number> {
+  const { config, values } = parseHqArgs(argv, { release: { type: 'string' }, ...TARGET_FLAGS });
+  const releaseDir = values.release as string | undefined;
+  if (!releaseDir || !values.key) throw new SyncError('CONFIG_INVALID', `--release DIR and --key FILE are required (the key from loupe hq release keygen: ${PRIVATE_RELEASE_KEY})`);
+  const { keyId, audience, options } = signingContext(config, values);
+  const announcement = await publishRelease({ ...options, releaseDir: resolve(releaseDir) });
   const bytes = announcement.files.reduce((n, f) => n + f.bytes, 0);
-  process.stdout.write(
-    `announced ${announcement.name}@${announcement.version} (${announcement.files.length} files, ${bytes} bytes, signed by ${keyId}) to ${stores ? `stores ${stores.join(', ')}` : 'every store'}${devices ? `, devices ${devices.join(', ')}` : ''} on ${config.brokerUrl}\n`,
-  );
+  process.stdout.write(`announced ${announcement.name}@${announcement.version} (${announcement.files.length} files, ${bytes} bytes, signed by ${keyId}) to ${audience} on ${config.brokerUrl}\n`);
   return 0;
 }
 
 export async function pin(argv: string[]): Promise<number> {
-  const { config, values } = parseHqArgs(argv, {
-    name: { type: 'string' },
-    version: { type: 'string' },
-    key: { type: 'string' },
-    store: { type: 'string', multiple: true },
-    device: { type: 'string', multiple: true },
-  });
+  const { config, values } = parseHqArgs(argv, { name: { type: 'string' }, version: { type: 'string' }, ...TARGET_FLAGS });
   const name = values.name as string | undefined;
   const version = values.version as string | undefined;
-  const keyFile = values.key as string | undefined;
-  if (!name || !version || !keyFile) throw new SyncError('CONFIG_INVALID', '--name N --version V --key FILE are required, e.g. --name loupe-rb --version 1.1.1');
-  let pem: string;
-  try {
-    pem = readFileSync(keyFile, 'utf8');
-  } catch (error) {
-    throw new SyncError('CONFIG_INVALID', `cannot read ${keyFile}: ${(error as Error).message}`);
-  }
-  const { keyId, privateKey } = releaseKeyFromPem(pem);
-  const stores = (values.store as string[] | undefined) ?? null;
-  const devices = (values.device as string[] | undefined) ?? null;
-  const sent = await publishPin({
-    brokerUrl: config.brokerUrl,
-    username: config.username ?? undefined,
-    password: config.password ?? undefined,
-    name,
-    version,
-    privateKey,
-    target: { stores, devices },
-    timeoutMs: config.operationTimeoutMs * 6,
-  });
-  process.stdout.write(`pinned ${sent.name}@${sent.version} at ${sent.issuedAt} (signed by ${keyId}) for ${stores ? `stores ${stores.join(', ')}` : 'every store'}${devices ? `, devices ${devices.join(', ')}` : ''}; loupe hq devices shows each device's outcome\n`);
+  if (!name || !version || !values.key) throw new SyncError('CONFIG_INVALID', '--name N --version V --key FILE are required, e.g. --name loupe-rb --version 1.1.1');
+  const { keyId, audience, options } = signingContext(config, values);
+  const sent = await publishPin({ ...options, name, version });
+  process.stdout.write(`pinned ${sent.name}@${sent.version} at ${sent.issuedAt} (signed by ${keyId}) for ${audience}; loupe hq devices shows each device's outcome\n`);
   return 0;
 }
