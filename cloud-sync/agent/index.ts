@@ -2,19 +2,19 @@
  * The sync agent as the daemon plugs it in: the MQTT agent plus the disk guard, built from the
  * device config, the grade store and the identity. start()/stop()/status().
  */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { LoupeConfig } from '../../device/config/schema.ts';
 import { applyRetention, statfsFreeBytes, type FreeDiskProbe } from '../../device/store/retention.ts';
 import type { GradeStore } from '../../device/store/grade-store.ts';
 import { createJsonLogger, type SyncLogger } from '../log.ts';
 import type { DeviceAddress } from '../protocol/index.ts';
 import { SyncAgent, type SyncAgentStatus } from './agent.ts';
-import { ReleaseFollower } from './release-follower.ts';
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { IDENTITY_DIR, RELEASE_KEY_FILE } from '../../provisioning/identity.ts';
 import { SyncError } from '../protocol/errors.ts';
 import { DiskGuard } from './disk-guard.ts';
+import { ReleaseFollower } from './release-follower.ts';
 
 export { SyncAgent, type SyncAgentStatus, type SyncAgentDeps, type SyncSettings } from './agent.ts';
 export { DiskGuard } from './disk-guard.ts';

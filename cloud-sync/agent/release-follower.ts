@@ -10,7 +10,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import mqtt from 'mqtt';
+import type { z } from 'zod';
 import { downloadedReleasesDir, releaseDirsNewestFirst, RELEASES_ROOT as BUNDLED_RELEASES } from '../../device/inference/release.ts';
 import { readReleasePin, writeReleasePin } from '../../device/inference/release-pin.ts';
 import { compareSemver } from '../../device/inference/semver.ts';
@@ -31,11 +31,17 @@ import {
   type DeviceAddress,
   type ReleaseAnnouncementV1,
 } from '../protocol/index.ts';
+import { connectOnce, endOnce } from '../transport/connect-once.ts';
 import { MqttConnection } from '../transport/connection.ts';
 import { sleep, withTimeout } from '../transport/timeout.ts';
 import type { SyncSettings } from './agent.ts';
 
-export type ReleaseRefusalCode = 'RELEASE_INVALID' | 'RELEASE_SIGNATURE_INVALID' | 'RELEASE_NOT_NEWER' | 'RELEASE_DOWNLOAD_FAILED' | 'RELEASE_FILE_CORRUPT' | string;
+/**
+ * RELEASE_SIGNATURE_INVALID, RELEASE_PINNED, RELEASE_NOT_NEWER, RELEASE_NOT_AVAILABLE,
+ * RELEASE_DOWNLOAD_FAILED, RELEASE_FILE_CORRUPT, or the model host's own code (e.g.
+ * MODEL_GOLDEN_MISMATCH) when the load refuses the release.
+ */
+export type ReleaseRefusalCode = string;
 
 export interface ReleaseOutcome {
   release: string;
@@ -62,6 +68,19 @@ export interface ReleaseFollowerDeps {
   downloadTimeoutMs?: number;
   downloadAttempts?: number;
   modelWaitMs?: number;
+}
+
+/** JSON, then the schema; never throws. */
+function parseMessage<T>(schema: z.ZodType<T>, payload: Buffer): { ok: true; value: T } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, reason: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
 }
 
 class RefusedError extends Error {
@@ -123,15 +142,12 @@ export class ReleaseFollower {
 
   private async handle(topic: string, payload: Buffer): Promise<void> {
     const { logger } = this.deps;
-    let announcement: ReleaseAnnouncementV1;
-    try {
-      const parsed = releaseAnnouncementV1Schema.safeParse(JSON.parse(payload.toString('utf8')));
-      if (!parsed.success) throw new Error(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-      announcement = parsed.data;
-    } catch (error) {
-      logger.warn('release.announcement_dropped', { topic, code: 'RELEASE_INVALID', reason: (error as Error).message });
+    const parsed = parseMessage(releaseAnnouncementV1Schema, payload);
+    if (!parsed.ok) {
+      logger.warn('release.announcement_dropped', { topic, code: 'RELEASE_INVALID', reason: parsed.reason });
       return;
     }
+    const announcement = parsed.value;
     const release = `${announcement.name}@${announcement.version}`;
     if (this.decided.has(release)) return;
     if (!isTargeted(announcement, this.deps.identity)) {
@@ -144,20 +160,14 @@ export class ReleaseFollower {
       this.check(announcement);
       const contents = await this.download(announcement);
       const dir = this.write(announcement, contents);
-      try {
-        await this.deps.install(dir);
-      } catch (error) {
+      await this.install(dir).catch((error) => {
         rmSync(dir, { recursive: true, force: true });
-        const e = error as { code?: string; message?: string };
-        throw new RefusedError(e.code ?? 'RELEASE_INSTALL_FAILED', e.message ?? String(error));
-      }
+        throw error;
+      });
       this.decide({ release, state: 'installed', at: new Date().toISOString() });
       logger.info('release.installed', { release, dir });
     } catch (error) {
-      if (this.stopping) return;
-      const code = error instanceof RefusedError ? error.code : 'RELEASE_DOWNLOAD_FAILED';
-      this.decide({ release, state: 'refused', code, reason: (error as Error).message, at: new Date().toISOString() });
-      logger.error('release.refused', { release, code, reason: (error as Error).message });
+      this.refuse(release, error, 'RELEASE_DOWNLOAD_FAILED', 'release.refused');
     }
   }
 
@@ -168,15 +178,12 @@ export class ReleaseFollower {
    */
   private async handlePin(topic: string, payload: Buffer): Promise<void> {
     const { logger, dataDir } = this.deps;
-    let pin;
-    try {
-      const parsed = releasePinV1Schema.safeParse(JSON.parse(payload.toString('utf8')));
-      if (!parsed.success) throw new Error(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-      pin = parsed.data;
-    } catch (error) {
-      logger.warn('release.pin_dropped', { topic, code: 'RELEASE_INVALID', reason: (error as Error).message });
+    const parsed = parseMessage(releasePinV1Schema, payload);
+    if (!parsed.ok) {
+      logger.warn('release.pin_dropped', { topic, code: 'RELEASE_INVALID', reason: parsed.reason });
       return;
     }
+    const pin = parsed.value;
     const release = `${pin.name}@${pin.version}`;
     const seen = `pin:${release}@${pin.issuedAt}`;
     if (this.decided.has(seen) || !isTargeted(pin, this.deps.identity)) return;
@@ -193,22 +200,32 @@ export class ReleaseFollower {
       if (!(current && current.name === pin.name && current.version === pin.version)) {
         const dir = releaseDirsNewestFirst([downloadedReleasesDir(dataDir), this.deps.bundledRoot ?? BUNDLED_RELEASES]).find((d) => basename(d) === `${pin.name}-${pin.version}`);
         if (!dir) throw new RefusedError('RELEASE_NOT_AVAILABLE', `HQ pinned ${release}, which this device does not hold (neither received nor bundled)`);
-        try {
-          await this.deps.install(dir);
-        } catch (error) {
-          const e = error as { code?: string; message?: string };
-          throw new RefusedError(e.code ?? 'RELEASE_INSTALL_FAILED', e.message ?? String(error));
-        }
+        await this.install(dir);
       }
       writeReleasePin(dataDir, { name: pin.name, version: pin.version, issuedAt: pin.issuedAt });
       this.decide({ release, state: 'installed', reason: `pinned by HQ at ${pin.issuedAt}`, at: new Date().toISOString() });
       logger.info('release.pinned', { release, issuedAt: pin.issuedAt });
     } catch (error) {
-      if (this.stopping) return;
-      const code = error instanceof RefusedError ? error.code : 'RELEASE_INSTALL_FAILED';
-      this.decide({ release, state: 'refused', code, reason: (error as Error).message, at: new Date().toISOString() });
-      logger.error('release.pin_refused', { release, code, reason: (error as Error).message });
+      this.refuse(release, error, 'RELEASE_INSTALL_FAILED', 'release.pin_refused');
     }
+  }
+
+  /** The model host's load (with its golden check); its coded error becomes the refusal. */
+  private async install(dir: string): Promise<void> {
+    try {
+      await this.deps.install(dir);
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      throw new RefusedError(e.code ?? 'RELEASE_INSTALL_FAILED', e.message ?? String(error));
+    }
+  }
+
+  private refuse(release: string, error: unknown, fallbackCode: string, event: string): void {
+    if (this.stopping) return;
+    const code = error instanceof RefusedError ? error.code : fallbackCode;
+    const reason = (error as Error).message;
+    this.decide({ release, state: 'refused', code, reason, at: new Date().toISOString() });
+    this.deps.logger.error(event, { release, code, reason });
   }
 
   /**
@@ -295,20 +312,16 @@ export class ReleaseFollower {
   private async downloadOnce(a: ReleaseAnnouncementV1, chunks: Array<Array<Buffer | undefined>>, missing: () => number): Promise<void> {
     const { settings } = this.deps;
     const timeoutMs = this.deps.downloadTimeoutMs ?? 120_000;
-    const client = mqtt.connect(settings.brokerUrl, {
-      protocolVersion: 5,
-      clean: true,
-      reconnectPeriod: 0,
-      connectTimeout: settings.connectTimeoutMs,
-      clientId: `loupe-${this.deps.identity.storeId}-${this.deps.identity.deviceId}-download`,
-      username: settings.username ?? undefined,
-      password: settings.password ?? undefined,
-    });
+    const client = await connectOnce(
+      {
+        brokerUrl: settings.brokerUrl,
+        clientId: `loupe-${this.deps.identity.storeId}-${this.deps.identity.deviceId}-download`,
+        username: settings.username ?? undefined,
+        password: settings.password ?? undefined,
+      },
+      settings.connectTimeoutMs,
+    );
     try {
-      await withTimeout(new Promise<void>((resolve, reject) => {
-        client.once('connect', () => resolve());
-        client.once('error', reject);
-      }), settings.connectTimeoutMs, 'release download connect');
       const complete = new Promise<void>((resolve, reject) => {
         client.on('message', (topic, payload) => {
           const at = parseChunkTopic(topic, a.name, a.version);
@@ -323,7 +336,7 @@ export class ReleaseFollower {
       if (missing() > 0) await withTimeout(complete, timeoutMs, 'release download');
     } finally {
       client.removeAllListeners('close');
-      await withTimeout(client.endAsync(), 5000, 'release download disconnect').catch(() => client.end(true));
+      await endOnce(client);
     }
   }
 

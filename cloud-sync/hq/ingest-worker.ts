@@ -115,8 +115,7 @@ export class IngestWorker {
     try {
       const kind = parseTopic(topic)?.kind;
       if (kind === 'grades') return await this.handleBatch(topic, payload, packet);
-      if (kind === 'status') return await this.handleStatus(topic, payload);
-      if (kind === 'release') return await this.handleRelease(topic, payload);
+      if (kind === 'status' || kind === 'release') return await this.handleRetained(kind, topic, payload);
       return this.drop(topic, payload, new SyncError('TOPIC_UNKNOWN', 'HQ does not take messages on this topic'));
     } catch (error) {
       this.options.logger.error('hq.handle_failed', { topic, message: (error as Error).message });
@@ -130,32 +129,23 @@ export class IngestWorker {
     return error.reasonCode;
   }
 
-  private async handleStatus(topic: string, payload: Buffer): Promise<number> {
-    // An empty retained message is how a retained status is cleared: nothing to record.
+  /** A retained per-device report (status or release outcome): decode, record, count. */
+  private async handleRetained(kind: 'status' | 'release', topic: string, payload: Buffer): Promise<number> {
+    // An empty retained message is how a retained message is cleared: nothing to record.
     if (payload.length === 0) return MqttReasonCode.Success;
-    const decoded = decodeMessage('status', topic, payload);
+    const decoded = decodeMessage(kind, topic, payload);
     if (!decoded.ok) return this.drop(topic, payload, decoded.error);
     try {
-      await this.options.store.recordStatus(decoded.value);
-      this.counters.statuses++;
+      if (decoded.value.schema === 'loupe.sync.status/v1') {
+        await this.options.store.recordStatus(decoded.value);
+        this.counters.statuses++;
+      } else {
+        await this.options.store.recordRelease(decoded.value);
+      }
       return MqttReasonCode.Success;
     } catch (error) {
       this.counters.storeFailures++;
-      this.options.logger.error('hq.status_store_failed', { topic, message: (error as Error).message });
-      return MqttReasonCode.UnspecifiedError;
-    }
-  }
-
-  private async handleRelease(topic: string, payload: Buffer): Promise<number> {
-    if (payload.length === 0) return MqttReasonCode.Success;
-    const decoded = decodeMessage('release', topic, payload);
-    if (!decoded.ok) return this.drop(topic, payload, decoded.error);
-    try {
-      await this.options.store.recordRelease(decoded.value);
-      return MqttReasonCode.Success;
-    } catch (error) {
-      this.counters.storeFailures++;
-      this.options.logger.error('hq.release_store_failed', { topic, message: (error as Error).message });
+      this.options.logger.error(`hq.${kind}_store_failed`, { topic, message: (error as Error).message });
       return MqttReasonCode.UnspecifiedError;
     }
   }

@@ -7,11 +7,11 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { readManifest, readVerifiedFile, sha256Hex } from '../../device/inference/release.ts';
 import { keyIdOf } from '../../provisioning/identity.ts';
 import { SyncError } from '../protocol/errors.ts';
 import { announceTopic, chunkCount, chunkTopic, pinTopic, releaseAnnouncementV1Schema, releasePinV1Schema, signAnnouncement, signReleaseMessage, type ReleaseAnnouncementV1, type ReleasePinV1 } from '../protocol/releases.ts';
+import { connectOnce, endOnce } from '../transport/connect-once.ts';
 import { withTimeout } from '../transport/timeout.ts';
 
 export const DEFAULT_CHUNK_BYTES = 256 * 1024;
@@ -53,7 +53,8 @@ export function prepareRelease(options: Pick<PublishReleaseOptions, 'releaseDir'
       version: manifest.version,
       publishedAt: (options.now ?? new Date()).toISOString(),
       chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
-      files: paths.map((path, i) => ({ path, sha256: sha256Hex(contents[i]), bytes: contents[i].length })),
+      // readVerifiedFile already matched each listed file to the manifest's sha256; only the manifest itself is hashed here.
+      files: paths.map((path, i) => ({ path, sha256: path === 'manifest.json' ? sha256Hex(contents[i]) : manifest.files[path].sha256, bytes: contents[i].length })),
       target: options.target ?? { stores: null, devices: null },
     },
     key,
@@ -61,20 +62,6 @@ export function prepareRelease(options: Pick<PublishReleaseOptions, 'releaseDir'
   const checked = releaseAnnouncementV1Schema.safeParse(announcement);
   if (!checked.success) throw new SyncError('PAYLOAD_INVALID', `the release cannot be announced: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return { announcement, contents };
-}
-
-async function connected(options: { brokerUrl: string; username?: string; password?: string }, timeoutMs: number): Promise<mqtt.MqttClient> {
-  const client = mqtt.connect(options.brokerUrl, { protocolVersion: 5, clean: true, reconnectPeriod: 0, connectTimeout: timeoutMs, username: options.username, password: options.password });
-  try {
-    await withTimeout(new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-    }), timeoutMs, `connect to ${options.brokerUrl}`);
-    return client;
-  } catch (error) {
-    client.end(true);
-    throw error;
-  }
 }
 
 /**
@@ -89,19 +76,19 @@ export async function publishPin(options: Omit<PublishReleaseOptions, 'releaseDi
   const checked = releasePinV1Schema.safeParse(pin);
   if (!checked.success) throw new SyncError('PAYLOAD_INVALID', `the pin cannot be sent: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const client = await connected(options, timeoutMs);
+  const client = await connectOnce(options, timeoutMs);
   try {
     await withTimeout(client.publishAsync(pinTopic(options.name), Buffer.from(JSON.stringify(pin)), { qos: 1, retain: true }), timeoutMs, 'publish the pin');
     return pin;
   } finally {
-    await withTimeout(client.endAsync(), 5000, 'disconnect').catch(() => client.end(true));
+    await endOnce(client);
   }
 }
 
 export async function publishRelease(options: PublishReleaseOptions): Promise<ReleaseAnnouncementV1> {
   const { announcement, contents } = prepareRelease(options);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const client = await connected(options, timeoutMs);
+  const client = await connectOnce(options, timeoutMs);
   try {
     const { name, version, chunkBytes } = announcement;
     for (const [file, bytes] of contents.entries()) {
@@ -113,6 +100,6 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Re
     await withTimeout(client.publishAsync(announceTopic(name), Buffer.from(JSON.stringify(announcement)), { qos: 1, retain: true }), timeoutMs, 'publish the announcement');
     return announcement;
   } finally {
-    await withTimeout(client.endAsync(), 5000, 'disconnect').catch(() => client.end(true));
+    await endOnce(client);
   }
 }

@@ -11,9 +11,8 @@
  * loses its connection halfway, gets the missing chunks again by subscribing. A root of its own
  * keeps these topics apart from the per-device ones (`loupe/v1/<store>/<device>/…`).
  */
-import { sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson } from '../../device/grading/canonical-json.ts';
+import { signatureMatches, signMessage, type SigningKey } from '../../device/grading/signature.ts';
 import { SEMVER_PATTERN } from '../../device/inference/semver.ts';
 import { isValidSegment, type DeviceAddress } from './topics.ts';
 
@@ -101,27 +100,15 @@ export function chunkCount(bytes: number, chunkBytes: number): number {
   return Math.max(1, Math.ceil(bytes / chunkBytes));
 }
 
-type Signature = ReleaseAnnouncementV1['signature'];
+/** Signs a release message (announcement or pin), as grade records are signed. */
+export const signReleaseMessage = signMessage;
 
-/** Signs a release message (announcement or pin) over its canonical JSON without `signature`. */
-export function signReleaseMessage<T extends object>(unsigned: T, key: { keyId: string; privateKey: KeyObject }): T & { signature: Signature } {
-  const value = sign(null, Buffer.from(canonicalJson(unsigned)), key.privateKey).toString('base64');
-  return { ...unsigned, signature: { alg: 'ed25519', keyId: key.keyId, value } };
-}
-
-export function signAnnouncement(unsigned: UnsignedAnnouncement, key: { keyId: string; privateKey: KeyObject }): ReleaseAnnouncementV1 {
-  return signReleaseMessage(unsigned, key);
+export function signAnnouncement(unsigned: UnsignedAnnouncement, key: SigningKey): ReleaseAnnouncementV1 {
+  return signMessage(unsigned, key);
 }
 
 /** For an announcement or a pin. */
-export function announcementSignatureMatches<T extends { signature: Signature }>(announcement: T, publicKey: KeyObject): boolean {
-  const { signature, ...unsigned } = announcement;
-  try {
-    return verify(null, Buffer.from(canonicalJson(unsigned)), publicKey, Buffer.from(signature.value, 'base64'));
-  } catch {
-    return false;
-  }
-}
+export const announcementSignatureMatches = signatureMatches;
 
 export function isTargeted(announcement: Pick<ReleaseAnnouncementV1, 'target'>, address: DeviceAddress): boolean {
   const { stores, devices } = announcement.target;

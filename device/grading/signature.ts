@@ -1,4 +1,7 @@
-/** ed25519 signatures over the canonical JSON of a record without its `signature` member. */
+/**
+ * ed25519 signatures over the canonical JSON of a message without its `signature` member: grade
+ * records here, and model-release announcements and pins (cloud-sync/protocol/releases.ts).
+ */
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 import { gradeRecordV1Schema, type GradeRecordV1, type UnsignedGradeRecord } from './record.ts';
@@ -8,9 +11,20 @@ export interface SigningKey {
   privateKey: KeyObject;
 }
 
-export function signRecord(unsigned: UnsignedGradeRecord, key: SigningKey): GradeRecordV1 {
+export interface Ed25519Signature {
+  alg: 'ed25519';
+  keyId: string;
+  value: string;
+}
+
+/** `unsigned` with its `signature` added. */
+export function signMessage<T extends object>(unsigned: T, key: SigningKey): T & { signature: Ed25519Signature } {
   const value = sign(null, Buffer.from(canonicalJson(unsigned)), key.privateKey).toString('base64');
   return { ...unsigned, signature: { alg: 'ed25519', keyId: key.keyId, value } };
+}
+
+export function signRecord(unsigned: UnsignedGradeRecord, key: SigningKey): GradeRecordV1 {
+  return signMessage(unsigned, key);
 }
 
 export type VerifyResult = { ok: true } | { ok: false; code: 'RECORD_MALFORMED' | 'SIGNATURE_KEY_MISMATCH' | 'SIGNATURE_INVALID'; reason: string };
@@ -33,9 +47,9 @@ export function verifyRecord(record: unknown, publicKey: KeyObject | string, exp
   return signatureMatches(parsed.data, key) ? { ok: true } : { ok: false, code: 'SIGNATURE_INVALID', reason: 'the signature does not match the record' };
 }
 
-/** The signature check alone, for a record already validated against the schema (HQ's ingest). */
-export function signatureMatches(record: GradeRecordV1, publicKey: KeyObject): boolean {
-  const { signature, ...unsigned } = record;
+/** The signature check alone, for a message already validated against its schema (HQ's ingest, release messages). */
+export function signatureMatches<T extends { signature: { value: string } }>(message: T, publicKey: KeyObject): boolean {
+  const { signature, ...unsigned } = message;
   if (publicKey.asymmetricKeyType !== 'ed25519') return false;
   try {
     return verify(null, Buffer.from(canonicalJson(unsigned)), publicKey, Buffer.from(signature.value, 'base64'));

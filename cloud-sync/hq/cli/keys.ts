@@ -8,19 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { SyncError } from '../../protocol/errors.ts';
 import { deviceKeyFromIdentity } from '../device-keys.ts';
-import { createHqStore, type HqStore } from '../store/index.ts';
+import { withHqStore } from '../store/index.ts';
 import { parseHqArgs } from './args.ts';
 import { formatTable } from './table.ts';
-
-async function withStore<T>(dbSpec: string, fn: (store: HqStore) => Promise<T>): Promise<T> {
-  const store = createHqStore(dbSpec);
-  await store.open();
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function readIdentityFile(file: string): unknown {
   let text: string;
@@ -43,7 +33,7 @@ export async function add(argv: string[]): Promise<number> {
   // Every file is checked before any is stored, so a typo in one adds none.
   const keys = files.map((file) => deviceKeyFromIdentity(readIdentityFile(file), file));
   let revoked = 0;
-  await withStore(config.dbSpec, async (store) => {
+  await withHqStore(config.dbSpec, async (store) => {
     for (const key of keys) {
       const outcome = await store.addDeviceKey(key);
       const address = `${key.storeId}/${key.deviceId} key ${key.keyId}`;
@@ -60,7 +50,7 @@ export async function add(argv: string[]): Promise<number> {
 
 export async function list(argv: string[]): Promise<number> {
   const { config, values } = parseHqArgs(argv, { store: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' } });
-  const keys = await withStore(config.dbSpec, (store) => store.listDeviceKeys({ storeId: values.store as string | undefined, deviceId: values.device as string | undefined }));
+  const keys = await withHqStore(config.dbSpec, (store) => store.listDeviceKeys({ storeId: values.store as string | undefined, deviceId: values.device as string | undefined }));
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ keys }, null, 2)}\n`);
   } else if (keys.length === 0) {
@@ -80,7 +70,7 @@ export async function revoke(argv: string[]): Promise<number> {
   const { config, values } = parseHqArgs(argv, { store: { type: 'string' }, device: { type: 'string' }, 'key-id': { type: 'string' } });
   const address = { storeId: values.store as string | undefined, deviceId: values.device as string | undefined, keyId: values['key-id'] as string | undefined };
   if (!address.storeId || !address.deviceId || !address.keyId) throw new SyncError('CONFIG_INVALID', '--store S --device D --key-id K are all required (loupe hq keys list shows them)');
-  const done = await withStore(config.dbSpec, (store) => store.revokeDeviceKey(address as { storeId: string; deviceId: string; keyId: string }, new Date().toISOString()));
+  const done = await withHqStore(config.dbSpec, (store) => store.revokeDeviceKey(address as { storeId: string; deviceId: string; keyId: string }, new Date().toISOString()));
   if (!done) {
     process.stderr.write(`loupe hq keys revoke: [DEVICE_KEY_NOT_FOUND] HQ holds no trusted key ${address.keyId} for ${address.storeId}/${address.deviceId}\n`);
     return 1;

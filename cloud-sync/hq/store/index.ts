@@ -18,3 +18,14 @@ export function createHqStore(spec: string): HqStore {
   if (spec.startsWith('postgres://') || spec.startsWith('postgresql://')) return new PostgresHqStore(spec);
   throw new SyncError('CONFIG_INVALID', `--db "${spec}": expected sqlite:PATH or postgres://USER@HOST:PORT/DB[?schema=NAME]`);
 }
+
+/** Opens (and migrates) the store for one job and closes it after, as each `loupe hq` command does. */
+export async function withHqStore<T>(spec: string, fn: (store: HqStore) => Promise<T>): Promise<T> {
+  const store = createHqStore(spec);
+  await store.open();
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}

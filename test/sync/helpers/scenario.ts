@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { HqProcess } from '../../../cloud-sync/bench/hq-process.ts';
 import { deviceKeyFromIdentity } from '../../../cloud-sync/hq/device-keys.ts';
-import { createHqStore, type HqStore } from '../../../cloud-sync/hq/store/index.ts';
+import { withHqStore, type HqStore } from '../../../cloud-sync/hq/store/index.ts';
 import { IDENTITY_DIR, IDENTITY_FILE } from '../../../provisioning/identity.ts';
 import { MosquittoBroker } from '../../helpers/mosquitto.ts';
 import { DaemonProcess } from './daemon.ts';
@@ -66,14 +66,8 @@ export class Scenario {
   }
 
   /** A read connection to HQ's store, opened per call so it never blocks the workers. */
-  async withHq<T>(fn: (store: HqStore) => Promise<T>): Promise<T> {
-    const store = createHqStore(this.hqDb);
-    await store.open();
-    try {
-      return await fn(store);
-    } finally {
-      await store.close();
-    }
+  withHq<T>(fn: (store: HqStore) => Promise<T>): Promise<T> {
+    return withHqStore(this.hqDb, fn);
   }
 
   hqCount(): Promise<number> {
