@@ -7,6 +7,11 @@ export interface Health {
   uptimeS: number;
   model: { name: string; version: string; provider: string; trainedOn: string };
   camera: { kind: string; ready: boolean };
+  /**
+   * Inference workers replaced because a run overstayed model.runTimeoutMs, and of those the ones
+   * still busy in a native run after release (left to stop by themselves, never terminated).
+   */
+  inference: { replacedWorkers: number; abandonedWorkers: number };
   /** `refused`: the code with which HQ refuses this device's key (not enrolled, or revoked); its grades wait in the outbox. */
   sync: { state: 'offline' | 'connecting' | 'online'; backlog: number; refused: string | null };
 }

@@ -176,6 +176,7 @@ export class LoupeApp {
       uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
       model: model ? { name: model.name, version: model.version, provider: model.provider, trainedOn: model.trainedOn } : { name: 'none', version: '-', provider: 'none', trainedOn: this.modelError ?? 'no model loaded' },
       camera,
+      inference: { replacedWorkers: this.core.models.replacements, abandonedWorkers: this.core.models.abandonedWorkers },
       sync: { state: sync?.state ?? 'offline', backlog: sync?.backlog ?? this.core.store.outbox.backlog().count, refused: sync?.refusedByHq?.code ?? null },
     };
   }

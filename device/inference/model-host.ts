@@ -9,6 +9,10 @@ import { ModelError } from './errors.ts';
 import { OnnxSession, type OnnxSessionOptions } from './onnx-session.ts';
 import { runGoldenSet } from './golden.ts';
 import { loadRelease } from './release.ts';
+import { withTimeout } from './timeout.ts';
+
+/** Inside the daemon's 5 s stop step for the model and store (device/daemon/app.ts). */
+const ABANDONED_STOP_WAIT_MS = 3000;
 
 interface Slot {
   session: OnnxSession;
@@ -34,6 +38,7 @@ export class ModelHost {
   private swapping: Promise<unknown> = Promise.resolve();
   private readonly releasing = new Set<Promise<void>>();
   private replacedSessions = 0;
+  private readonly abandonedSessions = new Set<OnnxSession>();
 
   constructor(private readonly options: ModelHostOptions) {}
 
@@ -51,6 +56,14 @@ export class ModelHost {
   /** Sessions replaced because a run overstayed its timeout (a health signal). */
   get replacements(): number {
     return this.replacedSessions;
+  }
+
+  /**
+   * Released sessions whose worker was still in a native run after the grace period, left to
+   * stop by themselves rather than terminated (onnx-session.ts release()); a hung run stays here.
+   */
+  get abandonedWorkers(): number {
+    return this.abandonedSessions.size;
   }
 
   /** The release dir that was active before the last swap (for rollback). */
@@ -140,7 +153,15 @@ export class ModelHost {
 
   private releaseIfIdle(slot: Slot): void {
     if (!slot.retired || slot.inFlight > 0) return;
-    const done = slot.session.release().finally(() => this.releasing.delete(done));
+    const session = slot.session;
+    const done = session
+      .release()
+      .then(() => {
+        if (!session.abandonedWorker) return;
+        this.abandonedSessions.add(session);
+        void session.exited.then(() => this.abandonedSessions.delete(session));
+      })
+      .finally(() => this.releasing.delete(done));
     this.releasing.add(done);
   }
 
@@ -153,5 +174,9 @@ export class ModelHost {
       this.releaseIfIdle(slot);
     }
     await Promise.all(this.releasing);
+    // A worker still in a native run when the process exits is terminated by Node, which aborts
+    // the process (onnx-session.ts release()); give abandoned ones a bounded time to stop first.
+    const abandoned = [...this.abandonedSessions].map((session) => session.exited);
+    if (abandoned.length > 0) await withTimeout(Promise.all(abandoned), ABANDONED_STOP_WAIT_MS, () => new Error('abandoned workers')).catch(() => undefined);
   }
 }

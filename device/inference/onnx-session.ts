@@ -25,6 +25,8 @@ export interface OnnxSessionOptions {
   warmupRuns?: number;
   /** Creating a session (and warming it) may take this long. */
   loadTimeoutMs?: number;
+  /** How long release() waits for the worker to finish its current run and stop; default 5 s. */
+  releaseGraceMs?: number;
 }
 
 export interface TensorInput {
@@ -53,6 +55,8 @@ export class OnnxSession {
   private onReleased: (() => void) | undefined;
   private timeouts = 0;
   private readonly inputPool: ArrayBuffer[] = [];
+  private workerExit: Promise<number> = Promise.resolve(0);
+  private abandoned = false;
 
   constructor(private readonly options: OnnxSessionOptions) {}
 
@@ -82,14 +86,30 @@ export class OnnxSession {
     return this.timeouts;
   }
 
+  /**
+   * True when release() gave up waiting for a worker busy in a native run and left it to stop
+   * by itself (see release()); false once it has.
+   */
+  get abandonedWorker(): boolean {
+    return this.abandoned;
+  }
+
+  /** Resolves with the worker thread's exit code once it has stopped (0: it stopped itself). */
+  get exited(): Promise<number> {
+    return this.workerExit;
+  }
+
   async load(): Promise<void> {
     if (this.worker) return;
     const runtime = this.options.runtime ?? 'node';
     const worker = new Worker(WORKER_URL);
     this.worker = worker;
+    this.workerExit = new Promise((resolve) => worker.once('exit', resolve));
     worker.on('message', (message: FromWorker) => this.receive(message));
     worker.on('error', (error) => this.fail(new ModelError('INFERENCE_FAILED', `the inference worker crashed: ${error.message}`, { cause: error })));
     worker.on('exit', () => {
+      this.abandoned = false;
+      if (this.worker !== worker) return; // released and abandoned earlier; nothing waits on it
       this.worker = undefined;
       this.providerInUse = undefined;
       this.fail(new ModelError('MODEL_NOT_READY', 'the inference worker has stopped'));
@@ -172,6 +192,14 @@ export class OnnxSession {
     if (input && this.inputPool.length < INPUT_POOL_SIZE) this.inputPool.push(input.buffer as ArrayBuffer);
   }
 
+  /**
+   * Asks the worker to release its session and stop, after the run it may be in. A worker that
+   * has not stopped within the grace period is in a long or hung native run. It is never
+   * terminated: Worker.terminate() in the middle of a native onnxruntime run can abort the whole
+   * process ("terminate called after throwing an instance of 'Napi::Error'"). Instead this session
+   * lets go of it: unref'd, it cannot keep the process alive, and it stops by itself when its run
+   * ends and it reads the queued release. Until then `abandonedWorker` is true.
+   */
   async release(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
@@ -179,8 +207,15 @@ export class OnnxSession {
       this.onReleased = resolve;
     });
     this.post({ type: 'release' });
-    // A worker stuck in a native run cannot answer; terminate it after a grace period.
-    await withTimeout(stopped, 5000, () => new Error('release timed out')).catch(() => worker.terminate());
+    const graceMs = this.options.releaseGraceMs ?? 5000;
+    const inTime = await withTimeout(stopped.then(() => true), graceMs, () => new Error('release timed out')).catch(() => false);
+    if (inTime || this.worker !== worker) return;
+    this.abandoned = true;
+    worker.unref();
+    this.worker = undefined;
+    this.providerInUse = undefined;
+    this.onReleased = undefined;
+    this.fail(new ModelError('MODEL_NOT_READY', 'the model session was released'));
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {

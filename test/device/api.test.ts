@@ -84,7 +84,7 @@ describe('POST /api/grade through the folder-replay camera', () => {
 describe('the read API', () => {
   it('GET /api/health reports model, camera and sync', async () => {
     const health = await (await api('/api/health')).json();
-    expect(health).toMatchObject({ ok: true, version: '0.1.0', model: { name: 'loupe-rb', provider: 'cpu', trainedOn: 'synthetic' }, camera: { kind: 'folder', ready: true }, sync: { state: 'offline' } });
+    expect(health).toMatchObject({ ok: true, version: '0.1.0', model: { name: 'loupe-rb', provider: 'cpu', trainedOn: 'synthetic' }, camera: { kind: 'folder', ready: true }, inference: { replacedWorkers: 0, abandonedWorkers: 0 }, sync: { state: 'offline' } });
     expect(health.sync.backlog).toBe(gradeCount());
   });
 

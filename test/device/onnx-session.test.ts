@@ -144,10 +144,9 @@ describe('ModelHost recovers from a dead inference worker', () => {
 describe('ModelHost replaces an inference worker that stops answering', () => {
   it('after a run past its timeout, swaps in a fresh session of the same release, and the next run does not queue behind the stuck one', async () => {
     const { ModelHost } = await import('../../device/inference/model-host.ts');
-    // 50 ms: a batch of 128 keeps the worker busy for longer, as a hung native run would, yet ends
-    // well inside the 5 s grace before a stuck worker is terminated. Terminating a worker in the
-    // middle of a native onnxruntime run can abort the whole process ("terminate called after
-    // throwing an instance of 'Napi::Error'"), which a batch of 512 did once on a loaded CI box.
+    // 50 ms: a batch of 128 keeps the worker busy for longer, as a hung native run would. The old
+    // worker is released after the swap; if it is still in its run then, it is left to stop by
+    // itself (the test below), never terminated.
     const host = new ModelHost({ providers: ['cpu'], runTimeoutMs: 50 });
     await host.load(bundledReleaseDir());
     try {
@@ -166,5 +165,33 @@ describe('ModelHost replaces an inference worker that stops answering', () => {
     } finally {
       await host.stop();
     }
+  });
+});
+
+describe('OnnxSession.release while its worker is in a long native run', () => {
+  it('does not terminate the worker mid-run: it lets go of it, and the worker stops by itself after the run', async () => {
+    // Worker.terminate() in the middle of a native onnxruntime run can abort the whole process
+    // ("terminate called after throwing an instance of 'Napi::Error'"); it did once in CI.
+    const session = new OnnxSession({ release: release(), providers: ['cpu'], runTimeoutMs: 120_000, releaseGraceMs: 10 });
+    await session.load();
+    // The worker reads the run before the release; a batch of 256 takes far longer than 10 ms.
+    const run = session.run(zeros(256));
+    await session.release();
+    expect(session.abandonedWorker).toBe(true);
+    expect(session.loaded).toBe(false);
+    await expect(run).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
+    await expect(session.run(zeros())).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
+    // 0: it closed its own port after the run; a terminated worker exits with 1.
+    expect(await session.exited).toBe(0);
+    expect(session.abandonedWorker).toBe(false);
+  });
+
+  it('releases in time, without letting go, when the worker is idle', async () => {
+    const session = new OnnxSession({ release: release(), providers: ['cpu'], runTimeoutMs: 10_000, releaseGraceMs: 5000 });
+    await session.load();
+    await session.run(zeros());
+    await session.release();
+    expect(session.abandonedWorker).toBe(false);
+    expect(await session.exited).toBe(0);
   });
 });
