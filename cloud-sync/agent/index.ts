@@ -14,7 +14,7 @@ import { SyncAgent, type SyncAgentStatus } from './agent.ts';
 import { IDENTITY_DIR, RELEASE_KEY_FILE } from '../../provisioning/identity.ts';
 import { SyncError } from '../protocol/errors.ts';
 import { DiskGuard } from './disk-guard.ts';
-import { ReleaseFollower } from './release-follower.ts';
+import { ReleaseFollower, type ReleaseFollowerDeps } from './release-follower.ts';
 
 export { SyncAgent, type SyncAgentStatus, type SyncAgentDeps, type SyncSettings } from './agent.ts';
 export { DiskGuard } from './disk-guard.ts';
@@ -33,7 +33,7 @@ export interface DeviceSyncDeps {
   identity: DeviceAddress;
   modelVersion: () => string | null;
   /** The model host, for releases over MQTT; without it (or without HQ's release key) none are taken. */
-  models?: { current(): { name: string; version: string } | null; install(dir: string): Promise<void> };
+  models?: ReleaseFollowerDeps['models'];
   logger?: SyncLogger;
   freeDisk?: FreeDiskProbe;
 }
@@ -75,8 +75,7 @@ export function createDeviceSync(deps: DeviceSyncDeps): DeviceSync {
           identity: deps.identity,
           releaseKey,
           dataDir: config.dataDir,
-          current: deps.models.current,
-          install: deps.models.install,
+          models: deps.models,
           logger,
         })
       : undefined;

@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { downloadedReleasesDir, releaseDirsNewestFirst, RELEASES_ROOT as BUNDLED_RELEASES } from '../../device/inference/release.ts';
 import { readReleasePin, writeReleasePin } from '../../device/inference/release-pin.ts';
+import { isRolledBack, markRolledBackReported, readRolledBack, type RolledBackRelease } from '../../device/inference/probation-store.ts';
 import { compareSemver } from '../../device/inference/semver.ts';
 import { keyIdOf } from '../../provisioning/identity.ts';
 import type { SyncLogger } from '../log.ts';
@@ -37,7 +38,7 @@ import { sleep, withTimeout } from '../transport/timeout.ts';
 import type { SyncSettings } from './agent.ts';
 
 /**
- * RELEASE_SIGNATURE_INVALID, RELEASE_PINNED, RELEASE_NOT_NEWER, RELEASE_NOT_AVAILABLE,
+ * RELEASE_SIGNATURE_INVALID, RELEASE_PINNED, RELEASE_NOT_NEWER, RELEASE_ROLLED_BACK, RELEASE_NOT_AVAILABLE,
  * RELEASE_DOWNLOAD_FAILED, RELEASE_FILE_CORRUPT, or the model host's own code (e.g.
  * MODEL_GOLDEN_MISMATCH) when the load refuses the release.
  */
@@ -60,10 +61,17 @@ export interface ReleaseFollowerDeps {
   dataDir: string;
   /** Where the bundled releases are (for a pin to one of them); default models/release. */
   bundledRoot?: string;
-  /** The model in use; null while none is loaded yet (or none could be). */
-  current(): { name: string; version: string } | null;
-  /** Loads, checks (golden set) and swaps in the release at `dir`; throws a coded error to refuse it. */
-  install(dir: string): Promise<void>;
+  models: {
+    /** The model in use; null while none is loaded yet (or none could be). */
+    current(): { name: string; version: string } | null;
+    /**
+     * Loads, checks (golden set) and swaps in the release at `dir`; throws a coded error to
+     * refuse it. One HQ announced goes on probation; one it pinned does not.
+     */
+    install(dir: string, how: 'announcement' | 'pin'): Promise<void>;
+    /** Hears of each release the device rolls back after it failed in service (device/daemon/release-guard.ts). */
+    onRollback?(listener: (entry: RolledBackRelease) => void): () => void;
+  };
   logger: SyncLogger;
   downloadTimeoutMs?: number;
   downloadAttempts?: number;
@@ -99,6 +107,7 @@ export class ReleaseFollower {
   private readonly decided = new Set<string>();
   readonly outcomes: ReleaseOutcome[] = [];
   private stopping = false;
+  private unsubscribeRollbacks: (() => void) | undefined;
 
   constructor(private readonly deps: ReleaseFollowerDeps) {}
 
@@ -118,17 +127,39 @@ export class ReleaseFollower {
       username: settings.username ?? undefined,
       password: settings.password ?? undefined,
       logger,
+      onOnline: () => this.enqueue(() => this.reportRollbacks()),
       onMessage: (topic, payload) => {
         if (payload.length === 0) return;
         const handler = topic.endsWith('/announce') ? this.handle : topic.endsWith('/pin') ? this.handlePin : undefined;
         if (!handler) return;
-        this.queue = this.queue.then(() => handler.call(this, topic, payload)).catch((error) => logger.error('release.failed', { topic, message: (error as Error).message }));
+        this.enqueue(() => handler.call(this, topic, payload), topic);
       },
     });
+    this.unsubscribeRollbacks = this.deps.models.onRollback?.(() => this.enqueue(() => this.reportRollbacks()));
     this.connection.start();
   }
 
+  private enqueue(task: () => Promise<void>, topic?: string): void {
+    this.queue = this.queue.then(task).catch((error) => this.deps.logger.error('release.failed', { topic, message: (error as Error).message }));
+  }
+
+  /**
+   * Each release this device rolled back (rolled-back.json) that HQ has not heard of, as a refusal
+   * with RELEASE_ROLLED_BACK, on every connect until a report goes through: a store offline at the
+   * rollback tells HQ when it is back.
+   */
+  private async reportRollbacks(): Promise<void> {
+    for (const entry of readRolledBack(this.deps.dataDir).filter((e) => !e.reported)) {
+      this.decided.add(entry.release);
+      const outcome: ReleaseOutcome = { release: entry.release, state: 'refused', code: entry.code, reason: entry.reason, at: entry.at };
+      this.outcomes.push(outcome);
+      if (await this.report(outcome)) markRolledBackReported(this.deps.dataDir, entry.release);
+    }
+  }
+
   async stop(): Promise<void> {
+    this.unsubscribeRollbacks?.();
+    this.unsubscribeRollbacks = undefined;
     this.stopping = true;
     await this.connection?.stop();
     this.connection = undefined;
@@ -160,7 +191,7 @@ export class ReleaseFollower {
       this.check(announcement);
       const contents = await this.download(announcement);
       const dir = this.write(announcement, contents);
-      await this.install(dir).catch((error) => {
+      await this.install(dir, 'announcement').catch((error) => {
         rmSync(dir, { recursive: true, force: true });
         throw error;
       });
@@ -196,11 +227,11 @@ export class ReleaseFollower {
     try {
       this.checkSignature(pin, 'pin');
       await this.untilModelKnown();
-      const current = this.deps.current();
+      const current = this.deps.models.current();
       if (!(current && current.name === pin.name && current.version === pin.version)) {
         const dir = releaseDirsNewestFirst([downloadedReleasesDir(dataDir), this.deps.bundledRoot ?? BUNDLED_RELEASES]).find((d) => basename(d) === `${pin.name}-${pin.version}`);
         if (!dir) throw new RefusedError('RELEASE_NOT_AVAILABLE', `HQ pinned ${release}, which this device does not hold (neither received nor bundled)`);
-        await this.install(dir);
+        await this.install(dir, 'pin');
       }
       writeReleasePin(dataDir, { name: pin.name, version: pin.version, issuedAt: pin.issuedAt });
       this.decide({ release, state: 'installed', reason: `pinned by HQ at ${pin.issuedAt}`, at: new Date().toISOString() });
@@ -211,9 +242,9 @@ export class ReleaseFollower {
   }
 
   /** The model host's load (with its golden check); its coded error becomes the refusal. */
-  private async install(dir: string): Promise<void> {
+  private async install(dir: string, how: 'announcement' | 'pin'): Promise<void> {
     try {
-      await this.deps.install(dir);
+      await this.deps.models.install(dir, how);
     } catch (error) {
       const e = error as { code?: string; message?: string };
       throw new RefusedError(e.code ?? 'RELEASE_INSTALL_FAILED', e.message ?? String(error));
@@ -235,7 +266,7 @@ export class ReleaseFollower {
    */
   private async untilModelKnown(): Promise<void> {
     const deadline = Date.now() + (this.deps.modelWaitMs ?? 60_000);
-    while (this.deps.current() === null && Date.now() < deadline && !this.stopping) await sleep(100);
+    while (this.deps.models.current() === null && Date.now() < deadline && !this.stopping) await sleep(100);
   }
 
   private decide(outcome: ReleaseOutcome): void {
@@ -244,8 +275,8 @@ export class ReleaseFollower {
     void this.report(outcome);
   }
 
-  /** The outcome, retained on the device's release topic, for HQ's device list. */
-  private async report(outcome: ReleaseOutcome): Promise<void> {
+  /** The outcome, retained on the device's release topic, for HQ's device list; true once the broker has it. */
+  private async report(outcome: ReleaseOutcome): Promise<boolean> {
     const { identity, logger } = this.deps;
     try {
       const payload = encodePayload('release', {
@@ -257,9 +288,12 @@ export class ReleaseFollower {
         ...(outcome.reason && { reason: outcome.reason.slice(0, 1000) }),
         at: outcome.at,
       });
-      await this.connection?.publish(deviceTopic('release', identity), payload, { qos: 1, retain: publishPolicy.release.retain, properties: publishProperties('release') });
+      if (!this.connection) return false;
+      await this.connection.publish(deviceTopic('release', identity), payload, { qos: 1, retain: publishPolicy.release.retain, properties: publishProperties('release') });
+      return true;
     } catch (error) {
       logger.warn('release.report_failed', { release: outcome.release, message: (error as Error).message });
+      return false;
     }
   }
 
@@ -276,7 +310,11 @@ export class ReleaseFollower {
     if (pin && pin.name === a.name && Date.parse(a.publishedAt) <= Date.parse(pin.issuedAt)) {
       throw new RefusedError('RELEASE_PINNED', `HQ pinned ${pin.name}@${pin.version} at ${pin.issuedAt}; an announcement published before that (${a.publishedAt}) is not taken`);
     }
-    const current = this.deps.current();
+    const rolledBack = isRolledBack(this.deps.dataDir, `${a.name}@${a.version}`);
+    if (rolledBack) {
+      throw new RefusedError('RELEASE_ROLLED_BACK', `this device rolled ${rolledBack.release} back at ${rolledBack.at} (${rolledBack.reason}); it is not taken again`);
+    }
+    const current = this.deps.models.current();
     // No rollback by announcement: a device takes only a newer version of the model it runs.
     if (current && current.name === a.name && compareSemver(a.version, current.version) <= 0) {
       throw new RefusedError('RELEASE_NOT_NEWER', `${a.name}@${a.version} is not newer than ${current.name}@${current.version}, the model in use`);

@@ -44,6 +44,16 @@ export const configSchema = z
           .refine((list) => new Set(list).size === list.length, { error: 'each provider at most once' })
           .default(['tensorrt', 'cuda', 'cpu']),
         runTimeoutMs: z.number().int().min(10).max(60_000).default(2000),
+        /** A release taken from HQ is rolled back if it fails in service before it is trusted (device/inference/probation.ts). */
+        probation: z
+          .object({
+            /** Good inferences before it is trusted; 0 turns probation off. */
+            grades: z.number().int().min(0).max(100_000).default(20),
+            maxFailures: z.number().int().min(1).max(1000).default(3),
+            maxCrashes: z.number().int().min(1).max(100).default(2),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

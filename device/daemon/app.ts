@@ -19,6 +19,7 @@ import type { Outbox } from '../store/outbox.ts';
 import { CameraSupervisor } from './camera-supervisor.ts';
 import { GradingCore } from './grading-core.ts';
 import { jsonLog, type Log } from './log.ts';
+import type { RolledBackRelease } from '../inference/probation-store.ts';
 import { historyTimeZone } from '../store/local-day.ts';
 
 /** What the daemon needs from a sync agent (cloud-sync/agent plugs in here). */
@@ -36,6 +37,10 @@ export interface SyncContext {
   outbox: Outbox;
   identity: { deviceId: string; storeId: string };
   models: ModelHost;
+  /** Swaps in a release from HQ; one it announced goes on probation (GradingCore.installRelease). */
+  installRelease: (dir: string, how: 'announcement' | 'pin') => Promise<unknown>;
+  /** Hears of each release the device rolls back after it failed in service. */
+  onRollback: (listener: (entry: RolledBackRelease) => void) => () => void;
   modelVersion: () => string | null;
 }
 
@@ -49,7 +54,11 @@ export const cloudSyncAgentFactory: SyncAgentFactory = async (context) => {
     store: context.store,
     identity: context.identity,
     modelVersion: context.modelVersion,
-    models: { current: () => context.models.info() ?? null, install: async (dir) => void (await context.models.load(dir)) },
+    models: {
+      current: () => context.models.info() ?? null,
+      install: async (dir, how) => void (await context.installRelease(dir, how)),
+      onRollback: context.onRollback,
+    },
   });
 };
 
@@ -81,8 +90,8 @@ export class LoupeApp {
   private cameraStarting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: AppOptions) {
-    this.core = new GradingCore(options.config);
     this.log = options.log ?? jsonLog('daemon');
+    this.core = new GradingCore(options.config, { log: this.log });
   }
 
   get url(): string {
@@ -139,6 +148,8 @@ export class LoupeApp {
       outbox: this.core.store.outbox,
       identity: { deviceId, storeId },
       models: this.core.models,
+      installRelease: (dir, how) => this.core.installRelease(dir, how),
+      onRollback: (listener) => this.core.releases.onRollback(listener),
       modelVersion: () => {
         const info = this.core.models.info();
         return info ? `${info.name}@${info.version}` : null;

@@ -13,23 +13,29 @@ import type { Runtime } from '../inference/onnx-session.ts';
 import { downloadedReleasesDir, releaseDirsNewestFirst, RELEASES_ROOT } from '../inference/release.ts';
 import { GradeStore } from '../store/grade-store.ts';
 import { loadOrCreateIdentity, type DeviceIdentity } from '../../provisioning/identity.ts';
+import { MODEL_FAILURE_CODES } from '../inference/probation.ts';
 import { gradeFrame, type FrameInput, type GradeOutcome, type PipelineDeps } from './grade-pipeline.ts';
+import { silentLog, type Log } from './log.ts';
+import { ReleaseGuard } from './release-guard.ts';
 
 export class GradingCore {
   readonly store: GradeStore;
   readonly models: ModelHost;
   readonly calibration: CalibrationStore;
+  /** Probation and automatic rollback of releases taken from HQ. */
+  readonly releases: ReleaseGuard;
   private identityLoaded: DeviceIdentity | undefined;
   private calibrationCache: { stamp: string; mmPerPx: number } | undefined;
 
   /** `runtime: 'web'` grades on onnxruntime-web (wasm), for the benchmark's comparison. */
   constructor(
     readonly config: LoupeConfig,
-    options: { runtime?: Runtime; threads?: number } = {},
+    options: { runtime?: Runtime; threads?: number; log?: Log } = {},
   ) {
     this.store = new GradeStore(config.dataDir);
     this.models = new ModelHost({ providers: config.model.providers, runTimeoutMs: config.model.runTimeoutMs, runtime: options.runtime, threads: options.threads });
     this.calibration = new CalibrationStore(config.dataDir);
+    this.releases = new ReleaseGuard({ dataDir: config.dataDir, models: this.models, policy: config.model.probation, log: options.log ?? silentLog, loadFallback: () => this.loadModel() });
   }
 
   get identity(): DeviceIdentity {
@@ -58,7 +64,11 @@ export class GradingCore {
    */
   async loadModel(): Promise<ModelInfo> {
     if (this.config.model.releaseDir) return this.models.load(this.config.model.releaseDir);
-    const all = releaseDirsNewestFirst([downloadedReleasesDir(this.config.dataDir), RELEASES_ROOT]);
+    this.releases.beforeStart();
+    const onDisk = releaseDirsNewestFirst([downloadedReleasesDir(this.config.dataDir), RELEASES_ROOT]);
+    // Releases this device rolled back are left out, unless nothing else is left: a suspect model grades, none does not.
+    const kept = this.releases.withoutRolledBack(onDisk);
+    const all = kept.length > 0 ? kept : onDisk;
     // HQ's rollback pin, if any, goes first; the newest releases stay behind it as fallbacks.
     const pin = readReleasePin(this.config.dataDir);
     const pinned = pin ? all.filter((dir) => basename(dir) === `${pin.name}-${pin.version}`) : [];
@@ -66,7 +76,9 @@ export class GradingCore {
     let firstError: unknown;
     for (const dir of candidates) {
       try {
-        return await this.models.load(dir);
+        const info = await this.models.load(dir);
+        this.releases.afterStart(info);
+        return info;
       } catch (error) {
         firstError ??= error;
         const e = error as { code?: string; message?: string };
@@ -86,8 +98,22 @@ export class GradingCore {
     }
   }
 
+  /**
+   * Swaps in a release from HQ: one it announced goes on probation against the model it replaces;
+   * one it pinned (its rollback) does not.
+   */
+  async installRelease(dir: string, how: 'announcement' | 'pin'): Promise<ModelInfo> {
+    const previousDir = this.models.info()?.releaseDir ?? null;
+    const info = await this.models.load(dir);
+    if (how === 'announcement' && previousDir !== info.releaseDir) this.releases.begin(info, previousDir);
+    else this.releases.end();
+    return info;
+  }
+
   async stop(): Promise<void> {
+    await this.releases.settled();
     await this.models.stop();
+    this.releases.stoppedCleanly();
     this.store.close();
   }
 
@@ -116,7 +142,17 @@ export class GradingCore {
     return this.calibrationCache.mmPerPx;
   }
 
-  grade(frame: FrameInput): Promise<GradeOutcome> {
-    return gradeFrame(this.deps(), frame);
+  /** One grade; its inference, good or failed, counts toward the probation of the release that ran it. */
+  async grade(frame: FrameInput): Promise<GradeOutcome> {
+    const releaseDir = this.models.info()?.releaseDir;
+    try {
+      const outcome = await gradeFrame(this.deps(), frame);
+      if (outcome.ok && releaseDir) this.releases.record(releaseDir, { ok: true });
+      return outcome;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (releaseDir && typeof code === 'string' && MODEL_FAILURE_CODES.has(code)) this.releases.record(releaseDir, { ok: false, code });
+      throw error;
+    }
   }
 }

@@ -47,8 +47,7 @@ async function setup(runs = OLD) {
     identity: address,
     releaseKey: hqKey.publicKey,
     dataDir,
-    current: () => host.info() ?? null,
-    install: async (dir) => void (await host.load(dir)),
+    models: { current: () => host.info() ?? null, install: async (dir: string) => void (await host.load(dir)) },
     logger,
     downloadTimeoutMs: 10_000,
   });
@@ -81,8 +80,7 @@ async function setup(runs = OLD) {
     identity: address,
     releaseKey: hqKey.publicKey,
     dataDir,
-    current: () => host.info() ?? null,
-    install: async (dir: string) => void (await host.load(dir)),
+    models: { current: () => host.info() ?? null, install: async (dir: string) => void (await host.load(dir)) },
     downloadTimeoutMs: 10_000,
   };
   return { broker, host, follower, logger, releasesDir, dataDir, publish, pin, newFollower, hqOutcomes, hqKey };

@@ -1,0 +1,135 @@
+/**
+ * Probation and automatic rollback of a release taken from HQ, on a real GradingCore: a real
+ * onnxruntime-node session grading real frames into a real SQLite file. The in-service failure is
+ * the inference worker dying under the model (as it does when it runs out of memory): its thread
+ * is ended between grades, and the next grade fails with MODEL_NOT_READY while the host reloads.
+ */
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../device/config/load.ts';
+import type { LoupeConfig } from '../../device/config/schema.ts';
+import { GradingCore } from '../../device/daemon/grading-core.ts';
+import type { OnnxSession } from '../../device/inference/onnx-session.ts';
+import { readProbation, readRolledBack, type RolledBackRelease } from '../../device/inference/probation-store.ts';
+import { RELEASES_ROOT } from '../../device/inference/release.ts';
+import { makeFrameFixtures, type FrameFixtureSet } from '../fixtures/bad-frames.ts';
+
+const OLD = join(RELEASES_ROOT, 'loupe-rb-1.1.0');
+const NEW = join(RELEASES_ROOT, 'loupe-rb-1.1.1');
+
+let fixtures: FrameFixtureSet;
+let cleanups: Array<() => Promise<void> | void> = [];
+beforeAll(async () => {
+  fixtures = await makeFrameFixtures();
+});
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+/** A device running 1.1.0 that has just received 1.1.1 from HQ into <data>/releases (as the follower writes it). */
+async function device(probation: LoupeConfig['model']['probation'], dataDir = mkdtempSync(join(tmpdir(), 'loupe-guard-'))) {
+  const base = loadConfig({ dataDir });
+  const config: LoupeConfig = { ...base, model: { ...base.model, probation } };
+  const events: Array<{ event: string; fields?: Record<string, unknown> }> = [];
+  const core = new GradingCore(config, { log: (event, fields) => events.push({ event, fields }) });
+  await core.openLocal();
+  await core.models.load(OLD);
+  const received = join(dataDir, 'releases', 'loupe-rb-1.1.1');
+  cpSync(NEW, received, { recursive: true });
+  cleanups.push(async () => {
+    await core.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const grade = () => core.grade({ data: fixtures.good.bytes });
+  /** Ends the idle inference worker's thread, as a crash would. */
+  const crashWorker = async () => {
+    const session = await core.models.withSession(async (s) => s);
+    await (session as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    return session as OnnxSession;
+  };
+  const reloaded = async (version: string) => {
+    await expect.poll(() => core.models.ready && core.models.info()?.version === version, { timeout: 30_000 }).toBe(true);
+  };
+  return { core, config, dataDir, received, events, grade, crashWorker, reloaded };
+}
+
+describe('a release from HQ on probation', () => {
+  it('fails in service (its worker dies twice): rolled back to the release it replaced, recorded, removed, and never started on again', async () => {
+    const { core, config, dataDir, received, events, grade, crashWorker, reloaded } = await device({ grades: 10, maxFailures: 2, maxCrashes: 2 });
+    const heard: RolledBackRelease[] = [];
+    core.releases.onRollback((entry) => heard.push(entry));
+    await core.installRelease(received, 'announcement');
+    expect(core.models.info()?.version).toBe('1.1.1');
+    expect(readProbation(dataDir)).toMatchObject({ release: 'loupe-rb@1.1.1', previousDir: OLD, inferences: 0, running: true });
+
+    expect((await grade()).ok).toBe(true);
+    expect(core.releases.onProbation).toMatchObject({ release: 'loupe-rb@1.1.1', inferences: 1, failures: {} });
+
+    await crashWorker();
+    await expect(grade()).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
+    expect(readProbation(dataDir)).toMatchObject({ inferences: 2, failures: { MODEL_NOT_READY: 1 } });
+    await reloaded('1.1.1'); // the host reloads the same release once; probation goes on
+    expect((await grade()).ok).toBe(true);
+
+    await crashWorker();
+    await expect(grade()).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
+    await core.releases.settled();
+    await reloaded('1.1.0');
+    expect(core.models.info()?.releaseDir).toBe(OLD);
+    const outcome = await grade();
+    expect(outcome.ok && outcome.record.modelVersion).toBe('loupe-rb@1.1.0');
+
+    const expected = { release: 'loupe-rb@1.1.1', code: 'RELEASE_ROLLED_BACK', reason: '2 of its first 4 inferences failed (2 × MODEL_NOT_READY); probation allows 1', reported: false };
+    expect(readRolledBack(dataDir)).toEqual([{ ...expected, at: expect.any(String) }]);
+    expect(heard).toEqual([{ ...expected, at: expect.any(String) }]);
+    expect(readProbation(dataDir)).toBeNull();
+    expect(existsSync(received)).toBe(false);
+    expect(events.map((e) => e.event)).toEqual(['release.probation-started', 'release.rollback', 'release.rolled-back']);
+    expect(existsSync(NEW)).toBe(true); // the bundled copy of the same version is never removed
+
+    // A restart on this data dir (1.1.1 put back on disk, as a second download would) starts on the newest release not rolled back.
+    cpSync(NEW, received, { recursive: true });
+    await core.stop();
+    const again = new GradingCore(config);
+    cleanups.push(() => again.stop());
+    // Same name and version, same model: the bundled 1.1.1 is left out too.
+    expect(again.releases.withoutRolledBack([received, NEW, OLD])).toEqual([OLD]);
+    expect(await again.start()).toMatchObject({ version: '1.1.0', releaseDir: OLD });
+  });
+
+  it('passes after its good inferences: probation ends, and a later failure does not roll it back', async () => {
+    const { core, dataDir, received, events, grade, crashWorker, reloaded } = await device({ grades: 3, maxFailures: 1, maxCrashes: 2 });
+    await core.installRelease(received, 'announcement');
+    for (let i = 0; i < 3; i++) expect((await grade()).ok).toBe(true);
+    expect(readProbation(dataDir)).toBeNull();
+    expect(core.releases.onProbation).toBeNull();
+    expect(events.map((e) => e.event)).toEqual(['release.probation-started', 'release.probation-passed']);
+
+    await crashWorker();
+    await expect(grade()).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
+    await core.releases.settled();
+    await reloaded('1.1.1');
+    expect(readRolledBack(dataDir)).toEqual([]);
+  });
+
+  it('a refused frame is not a model failure; a pinned release is not on probation', async () => {
+    const { core, dataDir, received, grade } = await device({ grades: 5, maxFailures: 1, maxCrashes: 2 });
+    await core.installRelease(received, 'announcement');
+    for (const kind of ['blurred', 'truncatedJpeg'] as const) expect((await core.grade({ data: fixtures.bad[kind].bytes })).ok).toBe(false);
+    expect(core.releases.onProbation).toMatchObject({ inferences: 0 });
+    expect((await grade()).ok).toBe(true);
+    await core.installRelease(OLD, 'pin');
+    expect(core.releases.onProbation).toBeNull();
+    expect(readProbation(dataDir)).toBeNull();
+  });
+
+  it('probation.grades 0 turns it off', async () => {
+    const { core, dataDir, received } = await device({ grades: 0, maxFailures: 1, maxCrashes: 1 });
+    await core.installRelease(received, 'announcement');
+    expect(core.releases.onProbation).toBeNull();
+    expect(readProbation(dataDir)).toBeNull();
+  });
+});
