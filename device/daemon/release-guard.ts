@@ -81,10 +81,14 @@ export class ReleaseGuard {
     }
   }
 
-  /** A release from HQ's announcement now runs in place of `previousDir`. */
+  /**
+   * A release from HQ's announcement now runs in place of `previousDir`. If that one was itself
+   * still on probation, a rollback goes back past it, to the last release that was trusted.
+   */
   begin(info: ModelInfo, previousDir: string | null): void {
     if (!this.deps.policy.grades) return;
-    this.state = beginProbation(releaseOf(info), info.releaseDir, previousDir, new Date());
+    const trusted = this.state && this.state.dir === previousDir ? this.state.previousDir : previousDir;
+    this.state = beginProbation(releaseOf(info), info.releaseDir, trusted, new Date());
     writeProbation(this.deps.dataDir, this.state);
     this.deps.log('release.probation-started', { release: this.state.release, grades: this.deps.policy.grades, maxFailures: this.deps.policy.maxFailures });
   }

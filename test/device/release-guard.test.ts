@@ -11,10 +11,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../device/config/load.ts';
 import type { LoupeConfig } from '../../device/config/schema.ts';
 import { GradingCore } from '../../device/daemon/grading-core.ts';
-import type { OnnxSession } from '../../device/inference/onnx-session.ts';
 import { readProbation, readRolledBack, type RolledBackRelease } from '../../device/inference/probation-store.ts';
 import { RELEASES_ROOT } from '../../device/inference/release.ts';
 import { makeFrameFixtures, type FrameFixtureSet } from '../fixtures/bad-frames.ts';
+import { copyRelease } from './helpers/releases.ts';
+import { endIdleInferenceWorker } from './helpers/worker-crash.ts';
 
 const OLD = join(RELEASES_ROOT, 'loupe-rb-1.1.0');
 const NEW = join(RELEASES_ROOT, 'loupe-rb-1.1.1');
@@ -44,12 +45,7 @@ async function device(probation: LoupeConfig['model']['probation'], dataDir = mk
     rmSync(dataDir, { recursive: true, force: true });
   });
   const grade = () => core.grade({ data: fixtures.good.bytes });
-  /** Ends the idle inference worker's thread, as a crash would. */
-  const crashWorker = async () => {
-    const session = await core.models.withSession(async (s) => s);
-    await (session as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    return session as OnnxSession;
-  };
+  const crashWorker = () => endIdleInferenceWorker(core.models);
   const reloaded = async (version: string) => {
     await expect.poll(() => core.models.ready && core.models.info()?.version === version, { timeout: 30_000 }).toBe(true);
   };
@@ -124,6 +120,17 @@ describe('a release from HQ on probation', () => {
     await core.installRelease(OLD, 'pin');
     expect(core.releases.onProbation).toBeNull();
     expect(readProbation(dataDir)).toBeNull();
+  });
+
+  it('a second release taken while the first is still on probation rolls back past it, to the last trusted one', async () => {
+    const { core, dataDir, received } = await device({ grades: 5, maxFailures: 1, maxCrashes: 2 });
+    await core.installRelease(received, 'announcement');
+    const made = copyRelease(NEW, (m) => (m.version = '1.2.0'));
+    cleanups.push(() => made.remove());
+    const later = join(dataDir, 'releases', 'loupe-rb-1.2.0');
+    cpSync(made.dir, later, { recursive: true });
+    await core.installRelease(later, 'announcement');
+    expect(readProbation(dataDir)).toMatchObject({ release: 'loupe-rb@1.2.0', dir: later, previousDir: OLD });
   });
 
   it('probation.grades 0 turns it off', async () => {

@@ -21,6 +21,7 @@ import { GradingCore } from '../../device/daemon/grading-core.ts';
 import { readRolledBack } from '../../device/inference/probation-store.ts';
 import { RELEASES_ROOT } from '../../device/inference/release.ts';
 import { makeFrameFixtures, type FrameFixtureSet } from '../fixtures/bad-frames.ts';
+import { endIdleInferenceWorker } from '../device/helpers/worker-crash.ts';
 import { fastSyncSettings } from './helpers/settings.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -80,8 +81,7 @@ async function setup() {
   const atHq = async () => (await hq.listDevices()).find((d) => d.deviceId === address.deviceId)?.release ?? null;
   /** One grade that fails because the inference worker under the model died. */
   const failOneGrade = async () => {
-    const session = await core.models.withSession(async (s) => s);
-    await (session as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await endIdleInferenceWorker(core.models);
     await expect(core.grade({ data: fixtures.good.bytes })).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
     await core.releases.settled();
   };
