@@ -51,6 +51,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--known-limits", type=Path, help="a file of '- ' bullet lines added to the model card's known limits")
     p.add_argument("--size", type=int, default=128, help="model input side (px)")
     p.add_argument("--epochs", type=int, default=12)
+    p.add_argument("--schedule-budget-min", type=float,
+                   help="fit training into this many minutes: after epoch 1, as many of --epochs as fit at its pace "
+                        "(the cosine schedule ends on the last); default: all --epochs, however long they take")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--widths", default="24,32,64,128,160")
@@ -73,7 +76,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--baseline-budget-s", type=float, default=300, help="0 skips the baseline")
     p.add_argument("--baseline-images", type=int, default=4000, help="training subset for the baseline")
     p.add_argument("--baseline-eval-images", type=int, default=1000)
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.schedule_budget_min is not None and args.schedule_budget_min <= 0:
+        p.error(f"--schedule-budget-min must be more than 0 minutes, not {args.schedule_budget_min}")
+    return args
 
 
 class Log:
@@ -167,7 +173,8 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     widths = tuple(int(w) for w in args.widths.split(","))
     head_weights = {k: float(v) for k, v in (kv.split("=") for kv in args.head_weights.split(","))}
     config = TrainConfig(input_size=size, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                         head_weights=head_weights, proportions_weight=args.proportions_weight)
+                         head_weights=head_weights, proportions_weight=args.proportions_weight,
+                         schedule_budget_s=None if args.schedule_budget_min is None else args.schedule_budget_min * 60)
     model = LoupeNet(widths, pool=args.pool)
     log(f"LoupeNet widths {widths}, pool {args.pool}: {count_parameters(model)} parameters")
     t0 = time.time()
@@ -280,7 +287,9 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
                   "latency_ms_batch1": {"int8": int8_info["latencyMs"], "fp32": fp32_info["latencyMs"]},
                   "operators": {"file": histogram_file, "onnxruntime": histogram_ort}},
         "baseline": baseline,
-        "training": {"epochs": len(history), "best_epoch": int(np.argmax([np.mean([e["val"][h]["exact"] for h in HEAD_NAMES]) for e in history])) + 1,
+        "training": {"epochs": len(history), "epochs_requested": args.epochs,
+                     "schedule_budget_s": None if args.schedule_budget_min is None else args.schedule_budget_min * 60,
+                     "best_epoch": int(np.argmax([np.mean([e["val"][h]["exact"] for h in HEAD_NAMES]) for e in history])) + 1,
                      "config": {"size": size, "views": views, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
                                 "head_weights": head_weights, "proportions_weight": args.proportions_weight, "threads": THREADS,
                                 "pool": args.pool},

@@ -45,6 +45,9 @@ class TrainConfig:
     head_weights: dict = field(default_factory=lambda: {"colour": 1.0, "clarity": 1.0, "cut": 1.0})
     proportions_weight: float = 0.5
     time_budget_s: float | None = None  # stop after the epoch that crosses it
+    # Fit the schedule into this many seconds: after epoch 1, the epochs become as many of
+    # `epochs` as fit at epoch 1's pace, and the cosine decay ends on the last of them.
+    schedule_budget_s: float | None = None
     images_per_epoch: int | None = None  # a subset per epoch (baseline)
     bn_images: int = 1024  # training crops the BatchNorm statistics are recomputed on
     selection_heads: tuple = tuple(HEAD_NAMES)  # the best epoch is the best mean val exact over these
@@ -98,6 +101,13 @@ def recalibrate_batchnorm(model: nn.Module, crops: np.ndarray, batch_size: int =
     model.eval()
 
 
+def epochs_within_budget(requested: int, first_epoch_s: float, budget_s: float) -> int:
+    """How many of `requested` epochs fit in `budget_s` at the first epoch's pace (at least 1).
+
+    The first epoch is the slowest (allocation, caches), so the estimate errs on the short side."""
+    return max(1, min(requested, int(budget_s // max(first_epoch_s, 1e-9))))
+
+
 def _lr_at(step: int, total: int, warmup: int, peak: float) -> float:
     if step < warmup:
         return peak * (step + 1) / warmup
@@ -124,11 +134,14 @@ def train(model: nn.Module, train_set: Dataset, val_inputs: torch.Tensor, val_la
     bn_crops = train_set.exact_crops(config.input_size, bn_sample)
     log(f"[{label}] {len(train_set)} training images, {len(val_labels)} validation, {per_epoch} steps/epoch, "
         f"config {json.dumps(asdict(config))}")
-    for epoch in range(1, config.epochs + 1):
+    epochs = config.epochs
+    epoch = 0
+    while epoch < epochs:
+        epoch += 1
         model.train()
         batches = EpochBatches(train_set, config.input_size, config.batch_size, config.seed * 1000 + epoch,
                                config.jitter, config.images_per_epoch)
-        progress = Progress(f"[{label}] epoch {epoch}/{config.epochs}", len(batches.order))
+        progress = Progress(f"[{label}] epoch {epoch}/{epochs}", len(batches.order))
         sums = {h: [0.0, 0, 0] for h in HEAD_NAMES}
         seen, prop_loss_sum, epoch_started = 0, 0.0, time.time()
         for inputs, labels, proportions in batches:
@@ -175,6 +188,11 @@ def train(model: nn.Module, train_set: Dataset, val_inputs: torch.Tensor, val_la
             + (f", proportions loss {entry['train']['proportions_loss']:.3f}" if has_proportions else ""))
         if score > best_score:
             best_score, best = score, copy.deepcopy(model)
+        if epoch == 1 and config.schedule_budget_s is not None:
+            epochs = epochs_within_budget(config.epochs, time.time() - started, config.schedule_budget_s)
+            total_steps = per_epoch * epochs
+            log(f"[{label}] schedule: epoch 1 took {time.time() - started:.0f} s, so {epochs} of {config.epochs} epochs "
+                f"fit in the budget of {config.schedule_budget_s:.0f} s; the learning rate decays to 0 over them")
         if config.time_budget_s is not None and time.time() - started > config.time_budget_s:
             log(f"[{label}] time budget of {config.time_budget_s:.0f} s reached after epoch {epoch}")
             break
