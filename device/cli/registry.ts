@@ -18,6 +18,7 @@ export const subcommands: Subcommand[] = [
   { name: 'hq keys revoke', summary: 'stop trusting a device key (--store S --device D --key-id K)', load: async () => ({ run: (await import('../../cloud-sync/hq/cli/keys.ts')).revoke }) },
   { name: 'hq release keygen', summary: "make HQ's release signing key pair (--out DIR)", load: async () => ({ run: (await import('../../cloud-sync/hq/cli/release.ts')).keygen }) },
   { name: 'hq release publish', summary: 'announce a model release to the fleet over MQTT (--release DIR --key FILE)', load: async () => ({ run: (await import('../../cloud-sync/hq/cli/release.ts')).publish }) },
+  { name: 'hq release status', summary: 'the rollout: per release, devices running, installed, rolled back, refused', load: async () => ({ run: (await import('../../cloud-sync/hq/cli/release.ts')).status }) },
   { name: 'hq release pin', summary: 'roll devices back (or forward) to a release they hold (--name N --version V --key FILE)', load: async () => ({ run: (await import('../../cloud-sync/hq/cli/release.ts')).pin }) },
   { name: 'identity', summary: "print the device's id, store and public signing key (for loupe hq keys add)", load: () => import('./identity.ts') },
   { name: 'hq grades', summary: 'list grades HQ holds for a store (--store S)', load: () => import('../../cloud-sync/hq/cli/grades.ts') },

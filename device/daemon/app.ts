@@ -91,7 +91,7 @@ export class LoupeApp {
 
   constructor(private readonly options: AppOptions) {
     this.log = options.log ?? jsonLog('daemon');
-    this.core = new GradingCore(options.config, { log: this.log });
+    this.core = new GradingCore(options.config, { log: this.log, probation: true });
   }
 
   get url(): string {

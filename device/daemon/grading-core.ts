@@ -30,12 +30,22 @@ export class GradingCore {
   /** `runtime: 'web'` grades on onnxruntime-web (wasm), for the benchmark's comparison. */
   constructor(
     readonly config: LoupeConfig,
-    options: { runtime?: Runtime; threads?: number; log?: Log } = {},
+    options: {
+      runtime?: Runtime;
+      threads?: number;
+      log?: Log;
+      /**
+       * Keep releases from HQ on probation (release-guard.ts): the daemon does. A one-off process on
+       * the same data dir (`loupe grade`, a bench) must not, or it would count the running daemon
+       * as crashed and clear its boot counter; it still never starts on a rolled-back release.
+       */
+      probation?: boolean;
+    } = {},
   ) {
     this.store = new GradeStore(config.dataDir);
     this.models = new ModelHost({ providers: config.model.providers, runTimeoutMs: config.model.runTimeoutMs, runtime: options.runtime, threads: options.threads });
     this.calibration = new CalibrationStore(config.dataDir);
-    this.releases = new ReleaseGuard({ dataDir: config.dataDir, models: this.models, policy: config.model.probation, log: options.log ?? silentLog, loadFallback: () => this.loadModel() });
+    this.releases = new ReleaseGuard({ dataDir: config.dataDir, models: this.models, policy: options.probation ? config.model.probation : { ...config.model.probation, grades: 0 }, log: options.log ?? silentLog, loadFallback: () => this.loadModel() });
   }
 
   get identity(): DeviceIdentity {

@@ -7,12 +7,10 @@
 import { rmSync } from 'node:fs';
 import { basename, relative, isAbsolute } from 'node:path';
 import type { ModelHost, ModelInfo } from '../inference/model-host.ts';
-import { beginProbation, recordInference, recordStart, type InferenceOutcome, type ProbationPolicy, type ProbationState, type ProbationVerdict } from '../inference/probation.ts';
+import { beginProbation, recordInference, ROLLED_BACK_CODE, recordStart, type InferenceOutcome, type ProbationPolicy, type ProbationState, type ProbationVerdict } from '../inference/probation.ts';
 import { addRolledBack, clearProbation, readProbation, readRolledBack, writeProbation, type RolledBackRelease } from '../inference/probation-store.ts';
 import { downloadedReleasesDir } from '../inference/release.ts';
 import type { Log } from './log.ts';
-
-export const ROLLED_BACK_CODE = 'RELEASE_ROLLED_BACK';
 
 export interface ReleaseGuardDeps {
   dataDir: string;
@@ -33,6 +31,11 @@ export class ReleaseGuard {
   private readonly listeners = new Set<(entry: RolledBackRelease) => void>();
 
   constructor(private readonly deps: ReleaseGuardDeps) {}
+
+  /** probation.grades 0: nothing is put on probation or counted (a process other than the daemon). */
+  private get active(): boolean {
+    return this.deps.policy.grades > 0;
+  }
 
   get onProbation(): Pick<ProbationState, 'release' | 'inferences' | 'failures'> | null {
     return this.state && { release: this.state.release, inferences: this.state.inferences, failures: { ...this.state.failures } };
@@ -60,7 +63,7 @@ export class ReleaseGuard {
    */
   beforeStart(): void {
     const stored = readProbation(this.deps.dataDir);
-    if (!stored || !this.deps.policy.grades) return;
+    if (!stored || !this.active) return;
     const verdict = recordStart(stored, this.deps.policy);
     if (verdict.verdict !== 'failed') {
       writeProbation(this.deps.dataDir, verdict.state);
@@ -73,6 +76,7 @@ export class ReleaseGuard {
 
   /** After the start-up load: probation goes on only if the release on it is the one running. */
   afterStart(info: ModelInfo): void {
+    if (!this.active) return;
     const stored = readProbation(this.deps.dataDir);
     if (stored && stored.dir === info.releaseDir) this.state = stored;
     else if (stored) {
@@ -86,7 +90,7 @@ export class ReleaseGuard {
    * still on probation, a rollback goes back past it, to the last release that was trusted.
    */
   begin(info: ModelInfo, previousDir: string | null): void {
-    if (!this.deps.policy.grades) return;
+    if (!this.active) return;
     const trusted = this.state && this.state.dir === previousDir ? this.state.previousDir : previousDir;
     this.state = beginProbation(releaseOf(info), info.releaseDir, trusted, new Date());
     writeProbation(this.deps.dataDir, this.state);
@@ -108,7 +112,7 @@ export class ReleaseGuard {
 
   /** At a clean stop: the run on the release on probation did not crash. */
   stoppedCleanly(): void {
-    if (this.state) writeProbation(this.deps.dataDir, { ...this.state, running: false });
+    if (this.active && this.state) writeProbation(this.deps.dataDir, { ...this.state, running: false });
   }
 
   private apply(verdict: ProbationVerdict): void {

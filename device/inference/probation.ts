@@ -8,6 +8,9 @@
  * counts one crash. Pure functions; probation-store.ts keeps the state on disk.
  */
 
+/** The refusal a device reports to HQ for a release it rolled back by itself. */
+export const ROLLED_BACK_CODE = 'RELEASE_ROLLED_BACK';
+
 export interface ProbationPolicy {
   /** Inferences a new release must run before it is trusted. */
   grades: number;

@@ -35,7 +35,7 @@ async function device(probation: LoupeConfig['model']['probation'], dataDir = mk
   const base = loadConfig({ dataDir });
   const config: LoupeConfig = { ...base, model: { ...base.model, probation } };
   const events: Array<{ event: string; fields?: Record<string, unknown> }> = [];
-  const core = new GradingCore(config, { log: (event, fields) => events.push({ event, fields }) });
+  const core = new GradingCore(config, { log: (event, fields) => events.push({ event, fields }), probation: true });
   await core.openLocal();
   await core.models.load(OLD);
   const received = join(dataDir, 'releases', 'loupe-rb-1.1.1');
@@ -89,7 +89,7 @@ describe('a release from HQ on probation', () => {
     // A restart on this data dir (1.1.1 put back on disk, as a second download would) starts on the newest release not rolled back.
     cpSync(NEW, received, { recursive: true });
     await core.stop();
-    const again = new GradingCore(config);
+    const again = new GradingCore(config, { probation: true });
     cleanups.push(() => again.stop());
     // Same name and version, same model: the bundled 1.1.1 is left out too.
     expect(again.releases.withoutRolledBack([received, NEW, OLD])).toEqual([OLD]);
@@ -131,6 +131,19 @@ describe('a release from HQ on probation', () => {
     cpSync(made.dir, later, { recursive: true });
     await core.installRelease(later, 'announcement');
     expect(readProbation(dataDir)).toMatchObject({ release: 'loupe-rb@1.2.0', dir: later, previousDir: OLD });
+  });
+
+  it('a one-off process on the same data dir (loupe grade) neither counts the running daemon as crashed nor clears its probation', async () => {
+    const { core, config, dataDir, received } = await device({ grades: 5, maxFailures: 1, maxCrashes: 2 });
+    await core.installRelease(received, 'announcement');
+    const before = readProbation(dataDir);
+    expect(before).toMatchObject({ running: true, crashes: 0 });
+    const oneOff = new GradingCore(config);
+    await oneOff.start();
+    expect(oneOff.models.info()?.releaseDir).toBe(received);
+    expect((await oneOff.grade({ data: fixtures.good.bytes })).ok).toBe(true);
+    await oneOff.stop();
+    expect(readProbation(dataDir)).toEqual(before);
   });
 
   it('probation.grades 0 turns it off', async () => {

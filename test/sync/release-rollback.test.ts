@@ -45,7 +45,7 @@ async function setup() {
   const dataDir = mkdtempSync(join(tmpdir(), 'loupe-rollback-'));
   const base = loadConfig({ dataDir, releaseDir: OLD });
   const config: LoupeConfig = { ...base, model: { ...base.model, probation: { grades: 10, maxFailures: 1, maxCrashes: 2 } } };
-  const core = new GradingCore(config);
+  const core = new GradingCore(config, { probation: true });
   await core.start();
   const hq = new SqliteHqStore(join(dataDir, '..', `${address.deviceId}-${process.pid}-${Date.now()}.hq.db`));
   await hq.open();

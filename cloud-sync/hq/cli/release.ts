@@ -5,6 +5,8 @@
  * announces a release folder to the fleet (or to those stores / devices) over MQTT.
  * `loupe hq release pin --name N --version V --key FILE [--store S …] [--device D …]`: the
  * rollback: those devices run N@V (one they hold) and ignore announcements published before it.
+ * `loupe hq release status [--name N] [--json]`: per release, the devices running it, that took
+ * it, that rolled it back by themselves, and that refused it (by code).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,10 @@ import { keyIdOf } from '../../../provisioning/identity.ts';
 import { SyncError } from '../../protocol/errors.ts';
 import { publishPin, publishRelease, releaseKeyFromPem } from '../release-publisher.ts';
 import type { HqConfig } from '../config.ts';
+import { summarizeRollout, type RolloutRow } from '../rollout.ts';
+import { withHqStore } from '../store/index.ts';
 import { parseHqArgs } from './args.ts';
+import { formatTable } from './table.ts';
 
 export const PRIVATE_RELEASE_KEY = 'hq-release-key.private.pem';
 export const PUBLIC_RELEASE_KEY = 'hq-release-key.pem';
@@ -81,5 +86,32 @@ export async function pin(argv: string[]): Promise<number> {
   const { keyId, audience, options } = signingContext(config, values);
   const sent = await publishPin({ ...options, name, version });
   process.stdout.write(`pinned ${sent.name}@${sent.version} at ${sent.issuedAt} (signed by ${keyId}) for ${audience}; loupe hq devices shows each device's outcome\n`);
+  return 0;
+}
+
+/** `loupe hq release status [--name N] [--json]`: the rollout across the fleet (rollout.ts). */
+export async function status(argv: string[]): Promise<number> {
+  const { config, values } = parseHqArgs(argv, { name: { type: 'string' }, json: { type: 'boolean' } });
+  const devices = await withHqStore(config.dbSpec, (store) => store.listDevices());
+  const rollout = summarizeRollout(devices, { name: values.name as string | undefined });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(rollout, null, 2)}\n`);
+    return 0;
+  }
+  if (rollout.releases.length === 0) {
+    process.stdout.write(`no release reported by any of ${rollout.devices} devices${values.name ? ` for ${values.name as string}` : ''}\n`);
+    return 0;
+  }
+  const refused = (r: RolloutRow) =>
+    Object.entries(r.refused)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ') || '-';
+  process.stdout.write(
+    formatTable(
+      ['RELEASE', 'RUNNING', 'INSTALLED', 'ROLLED BACK', 'REFUSED'],
+      rollout.releases.map((r) => [r.release, String(r.running), String(r.installed), String(r.rolledBack), refused(r)]),
+    ),
+  );
+  process.stdout.write(`${rollout.devices} devices; ${rollout.withoutOutcome} have reported no release outcome. loupe hq devices lists each one.\n`);
   return 0;
 }
