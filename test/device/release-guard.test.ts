@@ -6,19 +6,23 @@
  */
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../device/config/load.ts';
 import type { LoupeConfig } from '../../device/config/schema.ts';
 import { GradingCore } from '../../device/daemon/grading-core.ts';
 import { readProbation, readRolledBack, type RolledBackRelease } from '../../device/inference/probation-store.ts';
-import { RELEASES_ROOT } from '../../device/inference/release.ts';
+import { RELEASES_ROOT, releaseDirsNewestFirst } from '../../device/inference/release.ts';
 import { makeFrameFixtures, type FrameFixtureSet } from '../fixtures/bad-frames.ts';
 import { copyRelease } from './helpers/releases.ts';
 import { endIdleInferenceWorker } from './helpers/worker-crash.ts';
 
-const OLD = join(RELEASES_ROOT, 'loupe-rb-1.1.0');
-const NEW = join(RELEASES_ROOT, 'loupe-rb-1.1.1');
+// The newest bundled release plays the one HQ sends, and the one before it the one the device runs:
+// a restart must prefer nothing newer than the release rolled back.
+const [NEW, OLD] = releaseDirsNewestFirst([RELEASES_ROOT]);
+const NEW_VERSION = basename(NEW).replace('loupe-rb-', '');
+const OLD_VERSION = basename(OLD).replace('loupe-rb-', '');
+const LATER_VERSION = '99.0.0';
 
 let fixtures: FrameFixtureSet;
 let cleanups: Array<() => Promise<void> | void> = [];
@@ -30,7 +34,7 @@ afterEach(async () => {
   cleanups = [];
 });
 
-/** A device running 1.1.0 that has just received 1.1.1 from HQ into <data>/releases (as the follower writes it). */
+/** A device running OLD that has just received NEW from HQ into <data>/releases (as the follower writes it). */
 async function device(probation: LoupeConfig['model']['probation'], dataDir = mkdtempSync(join(tmpdir(), 'loupe-guard-'))) {
   const base = loadConfig({ dataDir });
   const config: LoupeConfig = { ...base, model: { ...base.model, probation } };
@@ -38,7 +42,7 @@ async function device(probation: LoupeConfig['model']['probation'], dataDir = mk
   const core = new GradingCore(config, { log: (event, fields) => events.push({ event, fields }), probation: true });
   await core.openLocal();
   await core.models.load(OLD);
-  const received = join(dataDir, 'releases', 'loupe-rb-1.1.1');
+  const received = join(dataDir, 'releases', basename(NEW));
   cpSync(NEW, received, { recursive: true });
   cleanups.push(async () => {
     await core.stop();
@@ -58,27 +62,27 @@ describe('a release from HQ on probation', () => {
     const heard: RolledBackRelease[] = [];
     core.releases.onRollback((entry) => heard.push(entry));
     await core.installRelease(received, 'announcement');
-    expect(core.models.info()?.version).toBe('1.1.1');
-    expect(readProbation(dataDir)).toMatchObject({ release: 'loupe-rb@1.1.1', previousDir: OLD, inferences: 0, running: true });
+    expect(core.models.info()?.version).toBe(NEW_VERSION);
+    expect(readProbation(dataDir)).toMatchObject({ release: `loupe-rb@${NEW_VERSION}`, previousDir: OLD, inferences: 0, running: true });
 
     expect((await grade()).ok).toBe(true);
-    expect(core.releases.onProbation).toMatchObject({ release: 'loupe-rb@1.1.1', inferences: 1, failures: {} });
+    expect(core.releases.onProbation).toMatchObject({ release: `loupe-rb@${NEW_VERSION}`, inferences: 1, failures: {} });
 
     await crashWorker();
     await expect(grade()).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
     expect(readProbation(dataDir)).toMatchObject({ inferences: 2, failures: { MODEL_NOT_READY: 1 } });
-    await reloaded('1.1.1'); // the host reloads the same release once; probation goes on
+    await reloaded(NEW_VERSION); // the host reloads the same release once; probation goes on
     expect((await grade()).ok).toBe(true);
 
     await crashWorker();
     await expect(grade()).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
     await core.releases.settled();
-    await reloaded('1.1.0');
+    await reloaded(OLD_VERSION);
     expect(core.models.info()?.releaseDir).toBe(OLD);
     const outcome = await grade();
-    expect(outcome.ok && outcome.record.modelVersion).toBe('loupe-rb@1.1.0');
+    expect(outcome.ok && outcome.record.modelVersion).toBe(`loupe-rb@${OLD_VERSION}`);
 
-    const expected = { release: 'loupe-rb@1.1.1', code: 'RELEASE_ROLLED_BACK', reason: '2 of its first 4 inferences failed (2 × MODEL_NOT_READY); probation allows 1', reported: false };
+    const expected = { release: `loupe-rb@${NEW_VERSION}`, code: 'RELEASE_ROLLED_BACK', reason: '2 of its first 4 inferences failed (2 × MODEL_NOT_READY); probation allows 1', reported: false };
     expect(readRolledBack(dataDir)).toEqual([{ ...expected, at: expect.any(String) }]);
     expect(heard).toEqual([{ ...expected, at: expect.any(String) }]);
     expect(readProbation(dataDir)).toBeNull();
@@ -86,14 +90,14 @@ describe('a release from HQ on probation', () => {
     expect(events.map((e) => e.event)).toEqual(['release.probation-started', 'release.rollback', 'release.rolled-back']);
     expect(existsSync(NEW)).toBe(true); // the bundled copy of the same version is never removed
 
-    // A restart on this data dir (1.1.1 put back on disk, as a second download would) starts on the newest release not rolled back.
+    // A restart on this data dir (NEW put back on disk, as a second download would) starts on the newest release not rolled back.
     cpSync(NEW, received, { recursive: true });
     await core.stop();
     const again = new GradingCore(config, { probation: true });
     cleanups.push(() => again.stop());
-    // Same name and version, same model: the bundled 1.1.1 is left out too.
+    // Same name and version, same model: the bundled NEW is left out too.
     expect(again.releases.withoutRolledBack([received, NEW, OLD])).toEqual([OLD]);
-    expect(await again.start()).toMatchObject({ version: '1.1.0', releaseDir: OLD });
+    expect(await again.start()).toMatchObject({ version: OLD_VERSION, releaseDir: OLD });
   });
 
   it('passes after its good inferences: probation ends, and a later failure does not roll it back', async () => {
@@ -107,7 +111,7 @@ describe('a release from HQ on probation', () => {
     await crashWorker();
     await expect(grade()).rejects.toMatchObject({ code: 'MODEL_NOT_READY' });
     await core.releases.settled();
-    await reloaded('1.1.1');
+    await reloaded(NEW_VERSION);
     expect(readRolledBack(dataDir)).toEqual([]);
   });
 
@@ -125,12 +129,12 @@ describe('a release from HQ on probation', () => {
   it('a second release taken while the first is still on probation rolls back past it, to the last trusted one', async () => {
     const { core, dataDir, received } = await device({ grades: 5, maxFailures: 1, maxCrashes: 2 });
     await core.installRelease(received, 'announcement');
-    const made = copyRelease(NEW, (m) => (m.version = '1.2.0'));
+    const made = copyRelease(NEW, (m) => (m.version = LATER_VERSION));
     cleanups.push(() => made.remove());
-    const later = join(dataDir, 'releases', 'loupe-rb-1.2.0');
+    const later = join(dataDir, 'releases', `loupe-rb-${LATER_VERSION}`);
     cpSync(made.dir, later, { recursive: true });
     await core.installRelease(later, 'announcement');
-    expect(readProbation(dataDir)).toMatchObject({ release: 'loupe-rb@1.2.0', dir: later, previousDir: OLD });
+    expect(readProbation(dataDir)).toMatchObject({ release: `loupe-rb@${LATER_VERSION}`, dir: later, previousDir: OLD });
   });
 
   it('a one-off process on the same data dir (loupe grade) neither counts the running daemon as crashed nor clears its probation', async () => {

@@ -31,7 +31,7 @@ from .ort_bridge import run_onnx
 from .plots import plot_confusion, plot_history
 from .quantize import export_onnx, operator_histogram, quantize_static
 from .release import MODEL_FILE, input_spec, write_manifest
-from .train_loop import TrainConfig, predict, proportion_stats, train
+from .train_loop import TrainConfig, predict, proportion_stats, resolve_autocast, train
 from .views import run_views, views_for
 
 THREADS = 2  # fixed: the trained weights depend on it
@@ -54,6 +54,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--schedule-budget-min", type=float,
                    help="fit training into this many minutes: after epoch 1, as many of --epochs as fit at its pace "
                         "(the cosine schedule ends on the last); default: all --epochs, however long they take")
+    p.add_argument("--autocast", default="off", choices=["off", "bf16", "auto"],
+                   help="bf16: mixed-precision training (train_loop.py); auto: bf16 where the CPU has native bfloat16 "
+                        "(AVX-512 BF16 or AMX), else off")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--widths", default="24,32,64,128,160")
@@ -174,7 +177,9 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
     head_weights = {k: float(v) for k, v in (kv.split("=") for kv in args.head_weights.split(","))}
     config = TrainConfig(input_size=size, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                          head_weights=head_weights, proportions_weight=args.proportions_weight,
-                         schedule_budget_s=None if args.schedule_budget_min is None else args.schedule_budget_min * 60)
+                         schedule_budget_s=None if args.schedule_budget_min is None else args.schedule_budget_min * 60,
+                         autocast=resolve_autocast(args.autocast))
+    log(f"training precision: {config.autocast} (--autocast {args.autocast})")
     model = LoupeNet(widths, pool=args.pool)
     log(f"LoupeNet widths {widths}, pool {args.pool}: {count_parameters(model)} parameters")
     t0 = time.time()
@@ -292,7 +297,7 @@ def build_release(args: argparse.Namespace, log: Log) -> int:
                      "best_epoch": int(np.argmax([np.mean([e["val"][h]["exact"] for h in HEAD_NAMES]) for e in history])) + 1,
                      "config": {"size": size, "views": views, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
                                 "head_weights": head_weights, "proportions_weight": args.proportions_weight, "threads": THREADS,
-                                "pool": args.pool},
+                                "pool": args.pool, "autocast": config.autocast},
                      "timings_s": timings},
     }
     full = {"int8": heads_int8, "fp32": heads_fp32, "temperatures": temperatures, "thresholds": thresholds, "history": history}

@@ -13,6 +13,7 @@ epoch without it). Recomputing them changes no weight and no gradient.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import math
@@ -51,6 +52,41 @@ class TrainConfig:
     images_per_epoch: int | None = None  # a subset per epoch (baseline)
     bn_images: int = 1024  # training crops the BatchNorm statistics are recomputed on
     selection_heads: tuple = tuple(HEAD_NAMES)  # the best epoch is the best mean val exact over these
+    autocast: str = "off"  # "bf16": mixed-precision forward/backward (see the module doc); "off": FP32
+
+
+AUTOCAST_MODES = ("off", "bf16")
+_BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX-512 BF16 or AMX), from /proc/cpuinfo's flags."""
+    if cpuinfo is None:
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8") as f:
+                cpuinfo = f.read()
+        except OSError:
+            return False
+    flags = set()
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            flags.update(line.split(":", 1)[1].split())
+    return any(flag in flags for flag in _BF16_CPU_FLAGS)
+
+
+def resolve_autocast(mode: str, cpuinfo: str | None = None) -> str:
+    """"auto" → "bf16" where the CPU has native bfloat16, else "off"; "off" and "bf16" stay as asked."""
+    if mode == "auto":
+        return "bf16" if cpu_has_bf16(cpuinfo) else "off"
+    if mode not in AUTOCAST_MODES:
+        raise ValueError(f"autocast must be auto, {' or '.join(AUTOCAST_MODES)}, not {mode!r}")
+    return mode
+
+
+def autocast_context(mode: str):
+    if mode == "bf16":
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
 
 
 def proportion_stats(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +183,9 @@ def train(model: nn.Module, train_set: Dataset, val_inputs: torch.Tensor, val_la
         for inputs, labels, proportions in batches:
             for group in optimiser.param_groups:
                 group["lr"] = _lr_at(step, total_steps, warmup, config.lr)
-            outputs = model(inputs)
+            with autocast_context(config.autocast):
+                outputs = model(inputs)
+            outputs = [o.float() for o in outputs]
             loss = torch.zeros(())
             for k, head in enumerate(HEAD_NAMES):
                 head_loss = F.cross_entropy(outputs[k], labels[:, k])
