@@ -16,15 +16,14 @@ const COUNT = 300;
 const SEED = 90210; // no data set is rendered with it (train 1, val 2, test 3)
 
 /**
- * Goals of the issue; `measured` replaces the goal where loupe-rb 1.3.0 misses it, with its
- * INT8 value (4 views per stone and its within-one decision rule, as the device grades) on the
- * 2500-stone test split (seed 3; MODEL_CARD.md, models/train/NOTES.md §15): clarity 79.04 %
- * exact against a goal of 80 %. Clarity within one (98.12 %), colour (97.6 %, 99.48 %) and cut
- * (87.48 %, 99.8 %) meet theirs.
+ * Goals of the issue. loupe-rb 1.4.0 meets every one on the 2500-stone test split (seed 3; INT8,
+ * 4 views per stone and its within-one decision rule, as the device grades; MODEL_CARD.md,
+ * models/train/NOTES.md §16): colour 98.2 / 99.6 %, clarity 80.7 / 98.3 %, cut 87.7 / 99.8 %.
+ * A release that missed one would set `measured` to its test-set value instead, and say so here.
  */
 const BOUNDS: Record<(typeof HEADS)[number], { exact: { goal: number; measured?: number }; withinOne: { goal: number; measured?: number } }> = {
   colour: { exact: { goal: 0.85 }, withinOne: { goal: 0.99 } },
-  clarity: { exact: { goal: 0.8, measured: 0.7904 }, withinOne: { goal: 0.98 } },
+  clarity: { exact: { goal: 0.8 }, withinOne: { goal: 0.98 } },
   cut: { exact: { goal: 0.85 }, withinOne: { goal: 0.99 } },
 };
 
