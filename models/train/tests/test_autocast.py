@@ -1,18 +1,14 @@
 """Mixed-precision training (TrainConfig.autocast, --autocast): which CPUs get bf16, and that it trains."""
 from __future__ import annotations
 
-import tempfile
 import unittest
-from pathlib import Path
 
 import numpy as np
 import torch
 
-from loupe_train.batches import to_input
-from loupe_train.dataset import load_folder
 from loupe_train.net import LoupeNet
-from loupe_train.train_loop import TrainConfig, autocast_context, cpu_has_bf16, resolve_autocast, train
-from tests.test_real_data import write_folder
+from loupe_train.train_loop import TrainConfig, autocast_context, cpu_has_bf16, resolve_autocast
+from tests.tiny_training import TINY_WIDTHS, train_tiny
 
 EPYC_FLAGS = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 avx512_vnni\n"
 SAPPHIRE_FLAGS = "flags\t\t: fpu avx512f amx_bf16 amx_tile\n"
@@ -46,16 +42,7 @@ class ResolveAutocastTest(unittest.TestCase):
 
 class TrainInBf16Test(unittest.TestCase):
     def run_training(self, autocast):
-        with tempfile.TemporaryDirectory() as work:
-            work = Path(work)
-            write_folder(work / "photos")
-            data = load_folder(work / "photos", 32, cache_dir=work / "cache")
-            torch.manual_seed(5)
-            model = LoupeNet((8, 8, 16, 16, 16))
-            before = {k: v.clone() for k, v in model.state_dict().items()}
-            config = TrainConfig(input_size=32, epochs=2, batch_size=4, seed=5, bn_images=8, autocast=autocast)
-            trained, history = train(model, data, to_input(data.exact_crops(32)), data.labels, config, log=lambda _: None)
-            return before, trained, history
+        return train_tiny(TrainConfig(input_size=32, epochs=2, batch_size=4, seed=5, bn_images=8, autocast=autocast))
 
     def test_bf16_updates_fp32_weights_and_reports_finite_losses(self):
         before, trained, history = self.run_training("bf16")
@@ -71,7 +58,7 @@ class TrainInBf16Test(unittest.TestCase):
 
     def test_a_bf16_forward_pass_computes_the_fp32_answers_to_bfloat16_precision(self):
         torch.manual_seed(6)
-        model = LoupeNet((8, 8, 16, 16, 16)).to(memory_format=torch.channels_last).eval()
+        model = LoupeNet(TINY_WIDTHS).to(memory_format=torch.channels_last).eval()
         inputs = torch.randn(4, 3, 32, 32).to(memory_format=torch.channels_last)
         with torch.no_grad():
             fp32 = model(inputs)

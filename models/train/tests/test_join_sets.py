@@ -39,6 +39,12 @@ class JoinSetsTest(unittest.TestCase):
                 join_sets(work / "out", [work / "x" / "set", work / "nowhere"])
             with self.assertRaisesRegex(JoinError, "distinct names"):
                 join_sets(work / "out", [work / "x" / "set", work / "y" / "set"])
+            other = work / "other"
+            write_folder(other)
+            labels = (other / "labels.csv").read_text().splitlines()
+            (other / "labels.csv").write_text("\n".join([labels[0] + ",extra", *(line + ",1" for line in labels[1:])]) + "\n")
+            with self.assertRaisesRegex(JoinError, "columns differ"):
+                join_sets(work / "out", [work / "x" / "set", other])
             self.assertEqual(main([str(work / "out"), str(work / "x" / "set")]), 2)
 
 

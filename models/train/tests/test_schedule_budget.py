@@ -1,17 +1,10 @@
 """The training schedule fitted into a time budget (TrainConfig.schedule_budget_s, --schedule-budget-min)."""
 from __future__ import annotations
 
-import tempfile
 import unittest
-from pathlib import Path
 
-import torch
-
-from loupe_train.batches import to_input
-from loupe_train.dataset import load_folder
-from loupe_train.net import LoupeNet
-from loupe_train.train_loop import TrainConfig, epochs_within_budget, train
-from tests.test_real_data import write_folder
+from loupe_train.train_loop import TrainConfig, epochs_within_budget
+from tests.tiny_training import train_tiny
 
 
 class EpochsWithinBudgetTest(unittest.TestCase):
@@ -27,15 +20,10 @@ class EpochsWithinBudgetTest(unittest.TestCase):
 
 class TrainWithinBudgetTest(unittest.TestCase):
     def run_training(self, budget_s):
-        with tempfile.TemporaryDirectory() as work:
-            work = Path(work)
-            write_folder(work / "photos")
-            data = load_folder(work / "photos", 32, cache_dir=work / "cache")
-            torch.manual_seed(3)
-            lines = []
-            config = TrainConfig(input_size=32, epochs=4, batch_size=4, seed=3, bn_images=8, schedule_budget_s=budget_s)
-            _, history = train(LoupeNet((8, 8, 16, 16, 16)), data, to_input(data.exact_crops(32)), data.labels, config, log=lines.append)
-            return history, lines
+        lines = []
+        config = TrainConfig(input_size=32, epochs=4, batch_size=4, seed=3, bn_images=8, schedule_budget_s=budget_s)
+        _, _, history = train_tiny(config, log=lines.append)
+        return history, lines
 
     def test_a_budget_shorter_than_one_epoch_stops_after_it(self):
         history, lines = self.run_training(1e-3)
